@@ -1,0 +1,201 @@
+// config.h: the validated configuration of tide — groups, their capacity bounds, metrics,
+// policies, behavior and simulation model. Produced only by LoadConfig (loader.h), which
+// guarantees every invariant stated here; the pipeline relies on them without re-checking.
+//
+// All durations are seconds (double). All capacities are whole units (int).
+#pragma once
+
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "calendar/cron.h"
+
+namespace tide::config {
+
+// Where a value came from in the YAML file (1-based), for messages about it later.
+struct Mark {
+  int line = 0;
+  int column = 0;
+};
+
+struct Capacity {
+  int min = 1;      // >= 0
+  int max = 10;     // >= min, >= 1
+  int initial = 1;  // in [min, max]; defaults to min
+};
+
+// What one unit is and costs: used by the simulator and by cost reports.
+struct Model {
+  double capacity_per_unit = 1;     // load per second one unit serves at 100 %; > 0
+  double startup = 0;               // seconds from launch to serving; >= 0
+  double shutdown = 0;              // seconds billed after removal; >= 0
+  double price_per_unit_hour = 0;   // >= 0
+  double billing_granularity = 1;   // seconds; > 0
+  double billing_minimum = 0;       // seconds billed at least per launch; >= 0
+  double queue_timeout = 30;        // seconds a request waits in the backlog before it is
+                                    // dropped (counted unserved); >= 0
+};
+
+// Signals the simulator derives from the trace and its provisioning model.
+enum class Signal {
+  kUtilization,  // served load / (ready units x capacity_per_unit), in [0, 1]
+  kLoad,         // arriving load rate (per second), a total over the group
+  kBacklog,      // requests waiting (a total)
+  kLoadPerUnit,  // arriving load rate / ready units (a per-unit average)
+};
+
+struct MetricSource {
+  std::string type = "simulated";  // only "simulated" in this version
+  Signal signal = Signal::kUtilization;
+  double window = 60;   // averaging window, seconds; > 0
+  double max_age = 0;   // an observation older than this is stale; 0 = 3 x evaluation_interval
+};
+
+struct Metric {
+  std::string name;
+  MetricSource source;
+  Mark mark;
+};
+
+struct Tolerance {
+  double up = 0.1;    // >= 0
+  double down = 0.1;  // >= 0
+};
+
+enum class TargetType {
+  kValue,         // metric is a per-unit average (utilisation, rps per unit):
+                  //   desired = ceil(ready x value / target)
+  kAverageValue,  // metric is a total over the group: desired = ceil(total / target)
+};
+
+struct TargetTracking {
+  int metric = -1;  // index into Group::metrics
+  double target = 0;  // > 0
+  TargetType target_type = TargetType::kValue;
+  Tolerance tolerance;
+};
+
+// AWS step scaling: bounds are relative to `threshold` (metric - threshold); a bound is
+// absent when it extends to -inf (lower) or +inf (upper).
+enum class AdjustmentType { kChangeInCapacity, kPercentChangeInCapacity, kExactCapacity };
+
+struct StepAdjustment {
+  std::optional<double> lower;
+  std::optional<double> upper;
+  AdjustmentType type = AdjustmentType::kChangeInCapacity;
+  double value = 0;        // units, percent (e.g. 50 for 50 %), or exact capacity
+  int min_magnitude = 0;   // percent only: the least number of units to change by
+  Mark mark;
+};
+
+struct StepScaling {
+  int metric = -1;
+  double threshold = 0;
+  std::vector<StepAdjustment> steps;  // non-overlapping (validated)
+};
+
+struct Scheduled {
+  // Exactly one of cron or at is set.
+  std::shared_ptr<const calendar::CronSchedule> cron;  // cron + IANA time zone
+  std::optional<double> at;                            // one-time, epoch seconds
+  std::optional<int> min;
+  std::optional<int> max;
+  std::optional<int> desired;
+};
+
+enum class PolicyKind { kTargetTracking, kStep, kScheduled };
+
+struct Policy {
+  std::string name;  // defaults to "<type>#<index>"
+  PolicyKind kind = PolicyKind::kTargetTracking;
+  TargetTracking target_tracking;  // valid when kind == kTargetTracking
+  StepScaling step;                // valid when kind == kStep
+  Scheduled scheduled;             // valid when kind == kScheduled
+  Mark mark;
+};
+
+enum class RateType { kUnits, kPercent };
+
+struct RatePolicy {
+  RateType type = RateType::kPercent;
+  double value = 100;  // > 0
+  double period = 15;  // seconds; > 0
+};
+
+enum class Select { kMax, kMin, kDisabled };
+
+struct ScalingRules {
+  double stabilization_window = 0;  // seconds; >= 0
+  std::vector<RatePolicy> policies;
+  Select select = Select::kMax;
+  double cooldown = 0;  // seconds; >= 0
+};
+
+// Knative-style burst mode: over a short window the load may scale up, never down.
+struct Panic {
+  double window = 6;          // seconds; > 0
+  double threshold = 2.0;     // enter when panic desired / ready >= threshold; > 1
+  double stable_window = 60;  // leave this long after the last over-threshold evaluation
+};
+
+struct Behavior {
+  // Kubernetes HPA defaults: up  = 0 s window, max(+100 % per 15 s, +4 per 15 s);
+  //                          down = 300 s window, -100 % per 15 s.
+  ScalingRules scale_up{0, {{RateType::kPercent, 100, 15}, {RateType::kUnits, 4, 15}}, Select::kMax, 0};
+  ScalingRules scale_down{300, {{RateType::kPercent, 100, 15}}, Select::kMax, 0};
+  double warmup = 0;  // seconds after ready during which a unit's metrics are ignored
+  std::optional<Panic> panic;
+};
+
+enum class Fallback { kHold, kFixed, kCurrentIfHigher };
+
+struct OnMissingMetrics {
+  int after_failures = 3;  // consecutive failed evaluations before the fallback; >= 1
+  Fallback fallback = Fallback::kHold;
+  int replicas = 0;        // for kFixed and kCurrentIfHigher
+};
+
+struct Resource {
+  std::string kind = "compute";
+  std::string provider = "simulated";
+};
+
+struct Group {
+  std::string name;
+  Resource resource;
+  Capacity capacity;
+  Model model;
+  double evaluation_interval = 15;  // seconds; > 0
+  std::vector<Metric> metrics;
+  std::vector<Policy> policies;
+  Behavior behavior;
+  OnMissingMetrics on_missing_metrics;
+  Mark mark;
+
+  // Index of the metric named `name`, or -1.
+  int FindMetric(const std::string& metric_name) const {
+    for (size_t i = 0; i < metrics.size(); ++i)
+      if (metrics[i].name == metric_name) return static_cast<int>(i);
+    return -1;
+  }
+};
+
+struct Config {
+  std::string path;  // the file it was read from
+  std::vector<Group> groups;
+
+  const Group* FindGroup(const std::string& name) const {
+    for (const auto& g : groups)
+      if (g.name == name) return &g;
+    return nullptr;
+  }
+};
+
+const char* SignalName(Signal s);
+
+}  // namespace tide::config

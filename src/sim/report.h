@@ -1,0 +1,31 @@
+// report.h: the self-contained HTML report of a simulation: an inline SVG chart of load,
+// demand, supply and desired with scaling events marked, and the table of figures. It uses
+// no script, font or style sheet from the network.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/series.h"
+#include "sim/summary.h"
+
+namespace tide::sim {
+
+struct ScalingMark {
+  double t = 0;  // trace seconds
+  int from = 0;
+  int to = 0;
+  std::string reason;  // ReasonName of the decision
+};
+
+struct ReportInput {
+  Summary summary;
+  double capacity_per_unit = 1;   // to draw load on the units axis (load / capacity)
+  std::vector<Bucket> buckets;
+  std::vector<ScalingMark> events;  // may be many; the report thins markers for display
+  std::string policy_description;   // one line per policy, plain text
+};
+
+std::string RenderReportHtml(const ReportInput& in);
+
+}  // namespace tide::sim
