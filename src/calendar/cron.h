@@ -44,6 +44,10 @@ class CronSchedule {
   const std::string& text() const { return text_; }
 
  private:
+  // Whether a day with this day of month (1-31) and weekday (0-6, Sunday = 0) matches the
+  // day fields, with the Vixie either-suffices rule when both are restricted.
+  bool DayMatches(unsigned day_of_month, unsigned weekday) const;
+
   std::string text_;
   const date::time_zone* zone_ = nullptr;
   std::bitset<60> minutes_;
@@ -51,6 +55,7 @@ class CronSchedule {
   std::bitset<32> days_of_month_;  // 1..31
   std::bitset<13> months_;         // 1..12
   std::bitset<7> days_of_week_;    // 0..6, Sunday = 0
+  // True when the field matches every value ('*', '*/1', '1-31', '0-7'); '*/2' is restricted.
   bool dom_star_ = true;
   bool dow_star_ = true;
 };

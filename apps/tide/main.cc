@@ -1,0 +1,56 @@
+// main.cc: the tide CLI, the composition root. Subcommands live in cmd_*.cc; this file only
+// parses arguments and maps Status to the exit codes of the stable contract
+// (0 success, 1 runtime failure, 2 bad input).
+#include <cstdio>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"tide: decides how much capacity each scalable target needs, and when"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "tide 0.1.0");
+
+  tide::app::ValidateArgs validate_args;
+  auto* validate = app.add_subcommand("validate", "check a config file; exit 0 valid, 2 invalid");
+  validate->add_option("file", validate_args.path, "YAML config")->required();
+
+  tide::app::SimulateArgs sim;
+  auto* simulate = app.add_subcommand("simulate", "replay a trace through a group's policies");
+  simulate->add_option("--config", sim.config, "YAML config")->required();
+  simulate->add_option("--trace", sim.trace, "trace CSV (timestamp,value)")->required();
+  simulate->add_option("--group", sim.group, "group to simulate (default: the only group)");
+  simulate->add_option("--step", sim.step, "simulation step (duration, default 1s)");
+  simulate->add_option("--from", sim.from, "trace time where figures start; earlier is warm-up");
+  simulate->add_option("--to", sim.to, "trace time where the replay ends");
+  simulate->add_option("--start-time", sim.start_time,
+                       "wall-clock time of trace second 0 (RFC 3339), for schedules; default 1970-01-01T00:00:00Z");
+  simulate->add_option("--timeline", sim.timeline, "write the per-step timeline CSV");
+  simulate->add_option("--report", sim.report, "write the HTML report");
+  simulate->add_option("--json", sim.json, "write the summary JSON ('-' = stdout)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "tide: %s\nRun 'tide --help' for the usage.\n", e.what());
+    return 2;
+  }
+
+  tide::Status st;
+  if (*validate) st = tide::app::RunValidate(validate_args);
+  if (*simulate) st = tide::app::RunSimulate(sim);
+  if (!st.ok()) {
+    std::fprintf(stderr, "%s\n", st.message().c_str());
+    return st.exit_code();
+  }
+  return 0;
+}

@@ -1,0 +1,239 @@
+// pipeline.cc: the ordered stages of Decide(); each stage's rules live in its own file.
+#include "policy/pipeline.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "policy/combine.h"
+#include "policy/explain.h"
+#include "policy/rate_limit.h"
+#include "policy/recommend.h"
+#include "policy/schedule.h"
+#include "policy/stabilize.h"
+
+namespace tide::policy {
+namespace {
+
+using config::PolicyKind;
+
+// Usability of one observation at `now`.
+enum class Usable { kYes, kNoData, kFailed };
+
+Usable Classify(const config::Group& g, int metric, const Inputs& in) {
+  if (metric < 0 || metric >= static_cast<int>(in.metrics.size())) return Usable::kFailed;
+  const Observation& o = in.metrics[metric];
+  if (o.status == ObservationStatus::kNoData) return Usable::kNoData;
+  if (o.status == ObservationStatus::kFailed || !std::isfinite(o.value)) return Usable::kFailed;
+  const double max_age = g.metrics[metric].source.max_age > 0 ? g.metrics[metric].source.max_age
+                                                              : 3 * g.evaluation_interval;
+  if (in.now - o.at > max_age) return Usable::kFailed;  // stale
+  return Usable::kYes;
+}
+
+void PruneEvents(std::deque<ScaleEvent>* events, double keep, double now) {
+  while (!events->empty() && events->front().at <= now - keep) events->pop_front();
+}
+
+double LongestPeriod(const config::Behavior& b) {
+  double p = 0;
+  for (const auto& r : b.scale_up.policies) p = std::max(p, r.period);
+  for (const auto& r : b.scale_down.policies) p = std::max(p, r.period);
+  return p;
+}
+
+// Knative-style burst mode. Returns the floor it imposes (or `desired` unchanged).
+int ApplyPanic(const config::Group& g, const Inputs& in, int desired, GroupState& st,
+               bool* in_panic) {
+  const auto& panic = *g.behavior.panic;
+  int panic_desired = -1;
+  for (const auto& p : g.policies) {
+    if (p.kind != PolicyKind::kTargetTracking) continue;
+    const int m = p.target_tracking.metric;
+    if (Classify(g, m, in) != Usable::kYes || !std::isfinite(in.metrics[m].panic_value)) continue;
+    config::TargetTracking no_tolerance = p.target_tracking;
+    no_tolerance.tolerance = {0, 0};
+    panic_desired = std::max(
+        panic_desired, TargetTrackingDesired(no_tolerance, in.metrics[m].panic_value, in.current,
+                                             std::max(1, in.ready)));
+  }
+  const bool over = panic_desired >= 0 && panic_desired >= panic.threshold * std::max(1, in.ready);
+  if (over) {
+    if (std::isnan(st.panic_since)) st.max_panic = in.current;
+    st.panic_since = in.now;
+  } else if (!std::isnan(st.panic_since) && in.now - st.panic_since > panic.stable_window) {
+    st.panic_since = kNaN;
+    st.max_panic = 0;
+  }
+  *in_panic = !std::isnan(st.panic_since);
+  if (!*in_panic) return desired;
+  // In panic: provision for the larger of the stable and panic views, never decrease.
+  desired = std::max(desired, panic_desired);
+  if (desired > st.max_panic) {
+    st.max_panic = desired;
+  } else {
+    desired = st.max_panic;
+  }
+  return desired;
+}
+
+}  // namespace
+
+void GroupState::RecordScale(double at, int from, int to) {
+  if (to > from) {
+    scale_ups.push_back({at, to - from});
+    last_scale_up = at;
+  } else if (to < from) {
+    scale_downs.push_back({at, to - from});
+    last_scale_down = at;
+  }
+}
+
+void Decide(const config::Group& g, const Inputs& in, GroupState& st, Decision* out) {
+  Decision& d = *out;
+  d.at = in.now;
+  d.current = in.current;
+  d.ready = in.ready;
+  d.in_panic = false;
+  d.proposals.resize(g.policies.size());
+
+  // Scheduled actions first: they move the bounds every later stage respects.
+  const ScheduleStep sched = AdvanceSchedule(g, in.now, &st.schedule);
+
+  // 1. recommend
+  bool missing = false, failed = false;
+  for (size_t i = 0; i < g.policies.size(); ++i) {
+    const config::Policy& p = g.policies[i];
+    Proposal& pr = d.proposals[i];
+    pr = Proposal{static_cast<int>(i), -1, kNaN, ObservationStatus::kOk, false};
+    if (p.kind == PolicyKind::kScheduled) {
+      if (sched.desired && sched.fired_policy == static_cast<int>(i)) {
+        pr.desired = *sched.desired;
+        pr.active = true;
+      }
+      continue;
+    }
+    const int m = p.kind == PolicyKind::kTargetTracking ? p.target_tracking.metric : p.step.metric;
+    const Usable u = Classify(g, m, in);
+    if (u != Usable::kYes) {
+      pr.status = u == Usable::kNoData ? ObservationStatus::kNoData : ObservationStatus::kFailed;
+      missing = true;
+      failed |= u == Usable::kFailed;
+      continue;
+    }
+    pr.metric_value = in.metrics[m].value;
+    pr.desired = p.kind == PolicyKind::kTargetTracking
+                     ? TargetTrackingDesired(p.target_tracking, pr.metric_value, in.current, in.ready)
+                     : StepDesired(p.step, pr.metric_value, in.current);
+    if (pr.desired < 0 && p.kind == PolicyKind::kTargetTracking) {
+      pr.status = ObservationStatus::kNoData;
+      missing = true;
+    }
+    pr.active = pr.desired >= 0;
+  }
+
+  // 2. combine (scheduled desired proposals are applied at clamp, not combined)
+  Combined c;
+  {
+    // Exclude the scheduled proposal from the max: it is an order, not a recommendation.
+    int saved = -1;
+    if (sched.fired_policy >= 0 && sched.desired) {
+      saved = sched.fired_policy;
+      d.proposals[saved].active = false;
+    }
+    c = Combine(d.proposals, missing, failed, in.current, g.on_missing_metrics,
+                &st.consecutive_failures);
+    if (saved >= 0) d.proposals[saved].active = true;
+  }
+  d.consecutive_failures = st.consecutive_failures;
+  d.recommended = c.desired;
+  d.reason = c.reason;
+  d.limited_by = c.held ? Stage::kCombine : Stage::kRecommend;
+  int v = c.desired;
+
+  // 2b. burst (panic) mode
+  if (g.behavior.panic) {
+    const int p = ApplyPanic(g, in, v, st, &d.in_panic);
+    if (p != v) {
+      d.reason = Reason::kPanic;
+      d.limited_by = Stage::kPanic;
+    }
+    v = p;
+  }
+  d.after_panic = v;
+
+  // 3. stabilize
+  const config::Behavior& b = g.behavior;
+  const int stabilized = Stabilize(b.scale_up, b.scale_down, in.current, v, in.now, &st.recommendations);
+  if (stabilized != v) {
+    d.reason = v > in.current ? Reason::kScaleUpStabilized : Reason::kScaleDownStabilized;
+    d.limited_by = Stage::kStabilize;
+  }
+  v = d.stabilized = stabilized;
+
+  // 4. rate-limit
+  const double keep = LongestPeriod(b);
+  PruneEvents(&st.scale_ups, keep, in.now);
+  PruneEvents(&st.scale_downs, keep, in.now);
+  if (v > in.current) {
+    const int limit = ScaleUpLimit(b.scale_up, in.current, st.scale_ups, st.scale_downs, in.now);
+    if (v > limit) {
+      v = limit;
+      d.reason = b.scale_up.select == config::Select::kDisabled ? Reason::kScaleUpDisabled
+                                                                 : Reason::kScaleUpLimit;
+      d.limited_by = Stage::kRateLimit;
+    }
+  } else if (v < in.current) {
+    const int limit = ScaleDownLimit(b.scale_down, in.current, st.scale_ups, st.scale_downs, in.now);
+    if (v < limit) {
+      v = limit;
+      d.reason = b.scale_down.select == config::Select::kDisabled ? Reason::kScaleDownDisabled
+                                                                   : Reason::kScaleDownLimit;
+      d.limited_by = Stage::kRateLimit;
+    }
+  }
+  d.rate_limited = v;
+
+  // 5. cooldown: no scale-up within scale_up.cooldown of the last scale-up; no scale-down
+  // within scale_down.cooldown of the last change in either direction.
+  if (v > in.current && in.now - st.last_scale_up < b.scale_up.cooldown) {
+    v = in.current;
+    d.reason = Reason::kScaleUpCooldown;
+    d.limited_by = Stage::kCooldown;
+  } else if (v < in.current &&
+             in.now - std::max(st.last_scale_up, st.last_scale_down) < b.scale_down.cooldown) {
+    v = in.current;
+    d.reason = Reason::kScaleDownCooldown;
+    d.limited_by = Stage::kCooldown;
+  }
+  d.after_cooldown = v;
+
+  // 6. clamp to [min, max], with scheduled overrides; a scheduled desired is an order.
+  d.min = st.schedule.min.value_or(g.capacity.min);
+  d.max = st.schedule.max.value_or(g.capacity.max);
+  if (st.schedule.min && d.min > d.max) d.max = d.min;  // a scheduled min lifts max
+  if (st.schedule.max && d.max < d.min) d.min = d.max;  // a scheduled max lowers min
+  if (sched.desired) {
+    v = *sched.desired;
+    d.reason = Reason::kScheduledDesired;
+    d.limited_by = Stage::kClamp;
+  }
+  if (v < d.min) {
+    v = d.min;
+    d.reason = Reason::kTooFewUnits;
+    d.limited_by = Stage::kClamp;
+  } else if (v > d.max) {
+    v = d.max;
+    d.reason = Reason::kTooManyUnits;
+    d.limited_by = Stage::kClamp;
+  }
+  d.desired = v;
+  if (d.limited_by == Stage::kRecommend || d.limited_by == Stage::kPanic) {
+    if (d.reason != Reason::kPanic && d.reason != Reason::kNoData) {
+      d.reason = v > in.current ? Reason::kScaleUp : v < in.current ? Reason::kScaleDown
+                                                                   : Reason::kWithinTolerance;
+    }
+  }
+  WriteMessage(g, &d);
+}
+
+}  // namespace tide::policy

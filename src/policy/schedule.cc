@@ -1,0 +1,72 @@
+#include "policy/schedule.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <utility>
+#include <vector>
+
+namespace tide::policy {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kReplayHorizon = 8 * 86400.0;
+
+void Apply(const config::Scheduled& s, ScheduleState* state) {
+  if (s.min) state->min = *s.min;
+  if (s.max) state->max = *s.max;
+}
+
+double NextFire(const config::Scheduled& s, double after) {
+  if (s.cron) {
+    auto next = s.cron->NextAfter(after);
+    return next ? *next : kInf;
+  }
+  return s.at && *s.at > after ? *s.at : kInf;
+}
+
+}  // namespace
+
+ScheduleStep AdvanceSchedule(const config::Group& group, double now, ScheduleState* state) {
+  ScheduleStep step;
+  const auto& policies = group.policies;
+  if (!state->initialized) {
+    state->initialized = true;
+    state->next_fire.assign(policies.size(), kInf);
+    std::vector<std::pair<double, int>> past;  // (fired at, policy index)
+    for (size_t i = 0; i < policies.size(); ++i) {
+      if (policies[i].kind != config::PolicyKind::kScheduled) continue;
+      const auto& s = policies[i].scheduled;
+      if (s.cron) {
+        if (auto last = s.cron->LastAtOrBefore(now, kReplayHorizon)) past.emplace_back(*last, i);
+      } else if (s.at && *s.at <= now) {
+        past.emplace_back(*s.at, i);
+      }
+      state->next_fire[i] = NextFire(s, now);
+    }
+    std::sort(past.begin(), past.end());
+    for (const auto& [at, i] : past) Apply(policies[i].scheduled, state);
+    state->last_evaluated = now;
+    return step;
+  }
+
+  // Actions due in (last_evaluated, now], applied in time order.
+  std::vector<std::pair<double, int>> due;
+  for (size_t i = 0; i < state->next_fire.size(); ++i) {
+    while (state->next_fire[i] <= now) {
+      due.emplace_back(state->next_fire[i], i);
+      state->next_fire[i] = NextFire(policies[i].scheduled, state->next_fire[i]);
+    }
+  }
+  if (due.size() > 1) std::sort(due.begin(), due.end());
+  for (const auto& [at, i] : due) {
+    const auto& s = policies[i].scheduled;
+    Apply(s, state);
+    if (s.desired) step.desired = *s.desired;
+    step.fired_policy = i;
+  }
+  state->last_evaluated = now;
+  return step;
+}
+
+}  // namespace tide::policy

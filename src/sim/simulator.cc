@@ -1,0 +1,284 @@
+#include "sim/simulator.h"
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <iterator>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "policy/pipeline.h"
+#include "sim/elasticity.h"
+#include "sim/fleet.h"
+#include "sim/window.h"
+
+namespace tide::sim {
+namespace {
+
+using config::Signal;
+
+// Arrivals over consecutive, increasing intervals in O(1) amortised (the replay only moves
+// forward). Load outside the trace is 0.
+class LoadCursor {
+ public:
+  explicit LoadCursor(const Trace& t) : t_(t) {}
+  double Arrivals(double a, double b) {
+    double sum = 0;
+    while (i_ < t_.size() && RowEnd(i_) <= a) ++i_;
+    for (size_t j = i_; j < t_.size() && t_.t[j] < b; ++j) {
+      const double lo = std::max(a, t_.t[j]);
+      const double hi = std::min(b, RowEnd(j));
+      if (hi > lo) sum += t_.value[j] * (hi - lo);
+    }
+    return sum;
+  }
+
+ private:
+  double RowEnd(size_t j) const { return j + 1 < t_.size() ? t_.t[j + 1] : t_.end(); }
+  const Trace& t_;
+  size_t i_ = 0;
+};
+
+// FIFO backlog of requests waiting for capacity.
+class Backlog {
+ public:
+  explicit Backlog(double timeout) : timeout_(timeout) {}
+  // Serves up to `capacity` requests, oldest first, then the new `arrivals`; the rest waits.
+  // Returns the amount served; adds requests dropped for waiting too long to *dropped.
+  double Step(double now, double arrivals, double capacity, double* dropped) {
+    while (!q_.empty() && q_.front().at + timeout_ < now) {
+      *dropped += q_.front().amount;
+      total_ -= q_.front().amount;
+      q_.pop_front();
+    }
+    double served = 0;
+    while (!q_.empty() && capacity > 0) {
+      const double take = std::min(capacity, q_.front().amount);
+      served += take;
+      capacity -= take;
+      total_ -= take;
+      if ((q_.front().amount -= take) <= 1e-12) q_.pop_front();
+    }
+    const double now_served = std::min(capacity, arrivals);
+    served += now_served;
+    const double left = arrivals - now_served;
+    if (left > 1e-12) {
+      if (timeout_ <= 0) {
+        *dropped += left;
+      } else {
+        q_.push_back({now, left});
+        total_ += left;
+      }
+    }
+    if (q_.empty()) total_ = 0;
+    return served;
+  }
+  double total() const { return std::max(0.0, total_); }
+
+ private:
+  struct Entry {
+    double at;
+    double amount;
+  };
+  double timeout_;
+  std::deque<Entry> q_;
+  double total_ = 0;
+};
+
+struct MetricFeed {
+  Signal signal;
+  WindowMean window;
+  std::optional<WindowMean> panic;
+};
+
+int DemandUnits(double load, double capacity_per_unit) {
+  return static_cast<int>(std::ceil(load / capacity_per_unit - 1e-9));
+}
+
+}  // namespace
+
+Result<SimResult> Simulate(const config::Group& g, const Trace& trace, const SimOptions& opt) {
+  if (!(opt.step > 0)) {
+    return Status::InvalidInput(fmt::format("--step: bad value '{}': allowed: a duration > 0", opt.step));
+  }
+  const double t0 = trace.start();
+  const double end = opt.to.value_or(trace.end());
+  const double from = opt.from.value_or(t0);
+  if (end <= t0 || end > trace.end()) {
+    return Status::InvalidInput(fmt::format(
+        "--to: bad value '{}': allowed: trace seconds in ({}, {}] for {}", end, t0, trace.end(), trace.path));
+  }
+  if (from < t0 || from >= end) {
+    return Status::InvalidInput(fmt::format(
+        "--from: bad value '{}': allowed: trace seconds in [{}, {}) for {}", from, t0, end, trace.path));
+  }
+
+  const config::Model& model = g.model;
+  const double price_per_unit_second = model.price_per_unit_hour / 3600.0;
+  const double cap = model.capacity_per_unit;
+
+  std::vector<MetricFeed> feeds;
+  feeds.reserve(g.metrics.size());
+  for (const auto& m : g.metrics) {
+    MetricFeed f{m.source.signal, WindowMean(m.source.window, opt.step), std::nullopt};
+    if (g.behavior.panic) f.panic.emplace(g.behavior.panic->window, opt.step);
+    feeds.push_back(std::move(f));
+  }
+  std::vector<policy::Observation> obs(g.metrics.size());
+
+  Fleet fleet(model, g.behavior.warmup);
+  fleet.Launch(t0, g.capacity.initial, /*ready_now=*/true);
+  LoadCursor load_cursor(trace);
+  Backlog backlog(model.queue_timeout);
+  ElasticityAccumulator elasticity;
+  policy::GroupState state;
+  policy::Decision decision;
+  policy::Reason last_reason = policy::Reason::kWithinTolerance;
+
+  const long long total_steps = static_cast<long long>(std::ceil((end - t0) / opt.step - 1e-9));
+  const long long counted_steps = static_cast<long long>(std::ceil((end - from) / opt.step - 1e-9));
+  SimResult result;
+  std::optional<SeriesRecorder> series;
+  if (opt.record_series) series.emplace(counted_steps);
+
+  std::string rows;
+  if (opt.timeline) {
+    rows.reserve(1 << 20);
+    rows.append(kTimelineHeader);
+  }
+
+  Summary& s = result.summary;
+  s.group = g.name;
+  s.trace_path = trace.path;
+  s.from = from;
+  s.to = end;
+  s.step_seconds = opt.step;
+
+  int desired = g.capacity.initial;
+  double next_eval = t0;
+  double extra_unit_seconds = 0;  // billing rounding charged inside the counted period
+  double unit_seconds = 0, demand_seconds = 0, supply_seconds = 0, backlog_seconds = 0;
+  double util_sum = 0, util_time = 0, counted_time = 0;
+
+  for (long long k = 0; k < total_steps; ++k) {
+    const double t = t0 + k * opt.step;
+    const double dt = std::min(opt.step, end - t);
+    const bool counted = t >= from - 1e-9;
+    fleet.Advance(t);
+
+    // Serve this step's load.
+    const double arrivals = load_cursor.Arrivals(t, t + dt);
+    const double load = arrivals / dt;
+    const int serving = fleet.serving();
+    double dropped = 0;
+    const double served = backlog.Step(t, arrivals, serving * cap * dt, &dropped);
+    const double util = serving > 0 ? served / (serving * cap * dt) : NAN;
+    const int warm = fleet.warm();
+
+    // What the metrics see this step.
+    for (auto& f : feeds) {
+      double v = NAN;
+      switch (f.signal) {
+        case Signal::kUtilization: v = warm > 0 ? util : NAN; break;
+        case Signal::kLoad: v = load; break;
+        case Signal::kBacklog: v = backlog.total(); break;
+        case Signal::kLoadPerUnit: v = warm > 0 ? load / warm : NAN; break;
+      }
+      f.window.Push(v);
+      if (f.panic) f.panic->Push(v);
+    }
+
+    // Decide at each evaluation time, on the metrics up to the end of this step.
+    if (t >= next_eval - 1e-9) {
+      next_eval += g.evaluation_interval;
+      for (size_t i = 0; i < feeds.size(); ++i) {
+        const double mean = feeds[i].window.Mean();
+        obs[i].value = mean;
+        obs[i].panic_value = feeds[i].panic ? feeds[i].panic->Mean() : policy::kNaN;
+        obs[i].at = opt.start_epoch + t;
+        obs[i].status = std::isnan(mean) ? policy::ObservationStatus::kNoData
+                                         : policy::ObservationStatus::kOk;
+      }
+      const int current = fleet.current();
+      policy::Inputs in{opt.start_epoch + t, current, warm, obs};
+      policy::Decide(g, in, state, &decision);
+      desired = decision.desired;
+      last_reason = decision.reason;
+      if (counted) ++s.decisions;
+      if (desired != current) {
+        double extra = 0;
+        if (desired > current) {
+          fleet.Launch(t, desired - current);
+        } else {
+          extra = fleet.Remove(t, current - desired);
+        }
+        state.RecordScale(in.now, current, desired);
+        if (counted) {
+          ++s.scaling_events;
+          extra_unit_seconds += extra;
+          if (series) result.events.push_back({t, current, desired, policy::ReasonName(decision.reason)});
+        }
+      }
+    }
+    if (!counted) continue;
+
+    // Figures over the counted period.
+    const int demand = DemandUnits(load, cap);
+    const int supply = serving;
+    const int provisioned = fleet.provisioned();
+    elasticity.Add(dt, demand, supply);
+    counted_time += dt;
+    unit_seconds += provisioned * dt;
+    demand_seconds += demand * dt;
+    supply_seconds += supply * dt;
+    backlog_seconds += backlog.total() * dt;
+    s.max_backlog = std::max(s.max_backlog, backlog.total());
+    s.arrivals += arrivals;
+    s.unserved += dropped;
+    s.peak_demand = std::max(s.peak_demand, demand);
+    s.peak_supply = std::max(s.peak_supply, supply);
+    if (!std::isnan(util)) {
+      util_sum += util * dt;
+      util_time += dt;
+    }
+    ++s.steps;
+    if (series) series->Add(t - t0, load, demand, supply, provisioned, desired);
+    if (opt.timeline) {
+      auto out = std::back_inserter(rows);
+      fmt::format_to(out, "{},{:.6g},{},{},{},{},{:.6g},", t - t0, load, demand, supply,
+                     provisioned, desired, backlog.total());
+      if (!std::isnan(util)) fmt::format_to(out, "{:.4f}", util);
+      fmt::format_to(out, ",{}\n", policy::ReasonName(last_reason));
+      if (rows.size() > (1 << 20) - 256) {
+        opt.timeline(rows);
+        rows.clear();
+      }
+    }
+  }
+  if (opt.timeline && !rows.empty()) opt.timeline(rows);
+
+  s.unserved += backlog.total();  // still waiting at the end: not served within the replay
+  const ElasticityFigures e = elasticity.Finish();
+  s.theta_under = e.theta_under;
+  s.theta_over = e.theta_over;
+  s.tau_under = e.tau_under;
+  s.tau_over = e.tau_over;
+  s.instability = e.instability;
+  s.cost = (unit_seconds + extra_unit_seconds) * price_per_unit_second;
+  s.oracle_cost = demand_seconds * price_per_unit_second;
+  s.cost_ratio = s.oracle_cost > 0 ? s.cost / s.oracle_cost : 0;
+  s.static_peak_cost = s.peak_demand * counted_time * price_per_unit_second;
+  s.unserved_fraction = s.arrivals > 0 ? s.unserved / s.arrivals : 0;
+  if (counted_time > 0) {
+    s.mean_demand = demand_seconds / counted_time;
+    s.mean_supply = supply_seconds / counted_time;
+    s.mean_provisioned = unit_seconds / counted_time;
+    s.mean_backlog = backlog_seconds / counted_time;
+  }
+  s.mean_utilization = util_time > 0 ? util_sum / util_time : 0;
+  if (series) result.buckets = series->buckets();
+  return result;
+}
+
+}  // namespace tide::sim
