@@ -167,29 +167,9 @@ Result<SimResult> Simulate(const config::Group& g, const Trace& trace, const Sim
     const bool counted = t >= from - 1e-9;
     fleet.Advance(t);
 
-    // Serve this step's load.
-    const double arrivals = load_cursor.Arrivals(t, t + dt);
-    const double load = arrivals / dt;
-    const int serving = fleet.serving();
-    double dropped = 0;
-    const double served = backlog.Step(t, arrivals, serving * cap * dt, &dropped);
-    const double util = serving > 0 ? served / (serving * cap * dt) : NAN;
-    const int warm = fleet.warm();
-
-    // What the metrics see this step.
-    for (auto& f : feeds) {
-      double v = NAN;
-      switch (f.signal) {
-        case Signal::kUtilization: v = warm > 0 ? util : NAN; break;
-        case Signal::kLoad: v = load; break;
-        case Signal::kBacklog: v = backlog.total(); break;
-        case Signal::kLoadPerUnit: v = warm > 0 ? load / warm : NAN; break;
-      }
-      f.window.Push(v);
-      if (f.panic) f.panic->Push(v);
-    }
-
-    // Decide at each evaluation time, on the metrics up to the end of this step.
+    // Decide at each evaluation time on the metrics of the steps before t (causal: the load
+    // of [t, t + dt) is not known yet), then apply at once: launches start booting, removed
+    // units stop serving.
     if (t >= next_eval - 1e-9) {
       next_eval += g.evaluation_interval;
       for (size_t i = 0; i < feeds.size(); ++i) {
@@ -201,7 +181,7 @@ Result<SimResult> Simulate(const config::Group& g, const Trace& trace, const Sim
                                          : policy::ObservationStatus::kOk;
       }
       const int current = fleet.current();
-      policy::Inputs in{opt.start_epoch + t, current, warm, obs};
+      policy::Inputs in{opt.start_epoch + t, current, fleet.warm(), obs};
       policy::Decide(g, in, state, &decision);
       desired = decision.desired;
       last_reason = decision.reason;
@@ -217,9 +197,31 @@ Result<SimResult> Simulate(const config::Group& g, const Trace& trace, const Sim
         if (counted) {
           ++s.scaling_events;
           extra_unit_seconds += extra;
-          if (series) result.events.push_back({t, current, desired, policy::ReasonName(decision.reason)});
+          if (series) result.events.push_back({t - t0, current, desired, policy::ReasonName(decision.reason)});
         }
       }
+    }
+
+    // Serve this step's load with the units in service now.
+    const double arrivals = load_cursor.Arrivals(t, t + dt);
+    const double load = arrivals / dt;
+    const int serving = fleet.serving();
+    const int warm = fleet.warm();
+    double dropped = 0;
+    const double served = backlog.Step(t, arrivals, serving * cap * dt, &dropped);
+    const double util = serving > 0 ? served / (serving * cap * dt) : NAN;
+
+    // What the metrics see of this step.
+    for (auto& f : feeds) {
+      double v = NAN;
+      switch (f.signal) {
+        case Signal::kUtilization: v = warm > 0 ? util : NAN; break;
+        case Signal::kLoad: v = load; break;
+        case Signal::kBacklog: v = backlog.total(); break;
+        case Signal::kLoadPerUnit: v = warm > 0 ? load / warm : NAN; break;
+      }
+      f.window.Push(v);
+      if (f.panic) f.panic->Push(v);
     }
     if (!counted) continue;
 

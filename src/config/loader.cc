@@ -1,0 +1,265 @@
+// loader.cc: reading the file, the document's top level and the plain sections of a group
+// (resource, capacity, model, metrics). Policies and behavior are in parse_policies.cc and
+// parse_behavior.cc; the typed YAML reads in yaml_reader.cc.
+#include "config/loader.h"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "config/parse.h"
+#include "config/yaml_reader.h"
+
+namespace tide::config {
+namespace internal {
+namespace {
+
+const std::vector<std::string_view> kGroupKeys = {
+    "name",     "resource", "capacity",          "model", "evaluation_interval", "metrics",
+    "policies", "behavior", "on_missing_metrics"};
+const std::vector<std::string_view> kSignalNames = {"utilization", "load", "backlog",
+                                                    "load_per_unit"};
+
+void ParseResource(Reader& r, const Field& f, Resource* out) {
+  MapFields m(r, f);
+  if (!m.ok()) return;
+  m.CheckKeys({"kind", "provider"});
+  r.ReadString(m.Get("kind"), &out->kind);
+  r.ReadString(m.Get("provider"), &out->provider);
+}
+
+void ParseCapacity(Reader& r, const Field& f, Capacity* out) {
+  MapFields m(r, f);
+  if (!m.ok()) return;
+  m.CheckKeys({"min", "max", "initial"});
+  const Field min = m.Get("min");
+  const Field max = m.Get("max");
+  const Field initial = m.Get("initial");
+  const bool min_ok = r.ReadInt(min, 0, &out->min);
+  const bool max_ok = r.ReadInt(max, 1, &out->max);
+  int initial_value = -1;
+  const bool initial_ok = r.ReadInt(initial, 0, &initial_value);
+  if (!min_ok || !max_ok) return;
+  if (out->min > out->max) {
+    // Only a given min can exceed max: the default min (1) never exceeds a valid max (>= 1).
+    r.Fail(min, fmt::format("must be <= capacity.max ({}{})", out->max,
+                            max.present ? "" : ", the default"));
+    return;
+  }
+  if (!initial.present) {
+    out->initial = out->min;
+  } else if (initial_ok) {
+    if (initial_value < out->min || initial_value > out->max) {
+      r.Fail(initial,
+             fmt::format("must be in [capacity.min, capacity.max] = [{}, {}]", out->min, out->max));
+    } else {
+      out->initial = initial_value;
+    }
+  }
+}
+
+void ParseModel(Reader& r, const Field& f, Model* out) {
+  MapFields m(r, f);
+  if (!m.ok()) return;
+  m.CheckKeys({"capacity_per_unit", "startup", "shutdown", "price_per_unit_hour", "billing",
+               "queue_timeout"});
+  r.ReadNumber(m.Get("capacity_per_unit"), Bound::kPositive, &out->capacity_per_unit);
+  r.ReadDuration(m.Get("startup"), Bound::kNonNegative, &out->startup);
+  r.ReadDuration(m.Get("shutdown"), Bound::kNonNegative, &out->shutdown);
+  r.ReadNumber(m.Get("price_per_unit_hour"), Bound::kNonNegative, &out->price_per_unit_hour);
+  r.ReadDuration(m.Get("queue_timeout"), Bound::kNonNegative, &out->queue_timeout);
+  MapFields billing(r, m.Get("billing"));
+  if (billing.ok()) {
+    billing.CheckKeys({"granularity", "minimum"});
+    r.ReadDuration(billing.Get("granularity"), Bound::kPositive, &out->billing_granularity);
+    r.ReadDuration(billing.Get("minimum"), Bound::kNonNegative, &out->billing_minimum);
+  }
+}
+
+void ParseSource(Reader& r, const Field& f, MetricSource* out) {
+  MapFields m(r, f);
+  if (!m.ok()) return;
+  m.CheckKeys({"type", "signal", "window", "max_age"});
+  int type = 0;
+  if (m.Has("type") && r.ReadEnum(m.Get("type"), {"simulated"}, &type)) out->type = "simulated";
+  int signal = static_cast<int>(out->signal);
+  if (r.ReadEnum(m.Get("signal"), kSignalNames, &signal)) out->signal = static_cast<Signal>(signal);
+  r.ReadDuration(m.Get("window"), Bound::kPositive, &out->window);
+  r.ReadDuration(m.Get("max_age"), Bound::kNonNegative, &out->max_age);
+}
+
+void ParseMetrics(Reader& r, const Field& f, std::vector<Metric>* out) {
+  std::vector<Field> items;
+  if (!r.ReadSequence(f, /*non_empty=*/false, &items)) return;
+  NameSet names("metric");
+  for (const Field& item : items) {
+    MapFields m(r, item);
+    if (!m.ok()) continue;
+    m.CheckKeys({"name", "source"});
+    Metric metric;
+    metric.mark = item.mark;
+    const Field name = m.Get("name");
+    if (!name.present) {
+      r.Missing(item, "name", kNameRule);
+    } else if (r.ReadName(name, &metric.name)) {
+      names.Add(r, name, metric.name);
+    }
+    ParseSource(r, m.Get("source"), &metric.source);
+    out->push_back(std::move(metric));
+  }
+}
+
+void ParseGroup(Reader& r, const Field& f, NameSet& group_names, Group* g) {
+  g->mark = f.mark;
+  MapFields m(r, f);
+  if (!m.ok()) return;
+  m.CheckKeys(kGroupKeys);
+  const Field name = m.Get("name");
+  if (!name.present) {
+    r.Missing(f, "name", kNameRule);
+  } else if (r.ReadName(name, &g->name)) {
+    group_names.Add(r, name, g->name);
+  }
+  ParseResource(r, m.Get("resource"), &g->resource);
+  ParseCapacity(r, m.Get("capacity"), &g->capacity);
+  ParseModel(r, m.Get("model"), &g->model);
+  r.ReadDuration(m.Get("evaluation_interval"), Bound::kPositive, &g->evaluation_interval);
+  ParseMetrics(r, m.Get("metrics"), &g->metrics);
+  ParsePolicies(r, m.Get("policies"), g);
+  ParseBehavior(r, m.Get("behavior"), &g->behavior);
+  ParseOnMissingMetrics(r, m.Get("on_missing_metrics"), &g->on_missing_metrics);
+}
+
+void ParseDocument(Reader& r, const std::string& text, Config* config) {
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(text);
+  } catch (const YAML::Exception& e) {
+    const Mark at = e.mark.is_null() ? Mark{1, 1} : Mark{e.mark.line + 1, e.mark.column + 1};
+    r.Add(at, "", "", fmt::format("YAML syntax error: {}", e.msg));
+    return;
+  }
+  constexpr const char* kTopRule = "a map with the key 'groups' (a non-empty sequence of groups)";
+  if (docs.empty() || docs[0].IsNull()) {
+    r.Add({1, 1}, "", "", fmt::format("the file is empty; expected {}", kTopRule));
+    return;
+  }
+  if (docs.size() > 1) {
+    r.Add(MarkOf(docs[1]), "", "", "a second YAML document ('---'); expected exactly one document");
+  }
+  Field root;
+  root.node = docs[0];
+  root.mark = MarkOf(docs[0]);
+  root.present = true;
+  if (!docs[0].IsMap()) {
+    r.Fail(root, fmt::format("expected {}", kTopRule));
+    return;
+  }
+  MapFields top(r, root);
+  top.CheckKeys({"groups"});
+  const Field groups = top.Get("groups");
+  if (!groups.present) {
+    r.Missing(root, "groups", "a non-empty sequence of groups");
+    return;
+  }
+  std::vector<Field> items;
+  if (!r.ReadSequence(groups, /*non_empty=*/true, &items)) return;
+  NameSet names("group");
+  for (const Field& item : items) {
+    Group g;
+    ParseGroup(r, item, names, &g);
+    config->groups.push_back(std::move(g));
+  }
+}
+
+// Reads the whole file; on failure *error is errno.
+bool ReadText(const std::string& path, std::string* text, int* error) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {  // opens fine on Linux, then fails to read
+    *error = EISDIR;
+    return false;
+  }
+  errno = 0;
+  std::ifstream in(path, std::ios::binary);
+  if (!in.is_open()) {
+    *error = errno != 0 ? errno : ENOENT;
+    return false;
+  }
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) {
+    *error = errno != 0 ? errno : EIO;
+    return false;
+  }
+  *text = buf.str();
+  return true;
+}
+
+Problem ReadProblem(const std::string& path, int error) {
+  Problem p;
+  p.file = path;
+  p.allowed = fmt::format("cannot read the file: {}", std::strerror(error));
+  return p;
+}
+
+}  // namespace
+}  // namespace internal
+
+std::string Problem::ToString() const {
+  std::string out = file;
+  if (line > 0) out += fmt::format(":{}:{}", line, column);
+  out += ": ";
+  if (!key_path.empty()) out += key_path + ": ";
+  if (!value.empty()) out += fmt::format("bad value '{}': ", value);
+  out += allowed;
+  return out;
+}
+
+LoadResult LoadConfigString(const std::string& yaml, const std::string& path) {
+  LoadResult result;
+  result.config.path = path;
+  internal::Reader r(path);
+  try {
+    internal::ParseDocument(r, yaml, &result.config);
+  } catch (const std::exception& e) {  // a bug here must not escape as an exception
+    r.Add({0, 0}, "", "",
+          fmt::format("internal error while reading the configuration: {}", e.what()));
+  }
+  result.problems = r.TakeSorted();
+  return result;
+}
+
+LoadResult LoadConfigFile(const std::string& path) {
+  std::string text;
+  int error = 0;
+  if (!internal::ReadText(path, &text, &error)) {
+    LoadResult result;
+    result.config.path = path;
+    result.problems.push_back(internal::ReadProblem(path, error));
+    return result;
+  }
+  return LoadConfigString(text, path);
+}
+
+Result<Config> LoadConfig(const std::string& path) {
+  std::string text;
+  int error = 0;
+  if (!internal::ReadText(path, &text, &error)) {
+    const std::string msg = internal::ReadProblem(path, error).ToString();
+    return error == ENOENT ? Status::NotFound(msg) : Status::Runtime(msg);
+  }
+  LoadResult result = LoadConfigString(text, path);
+  if (result.problems.empty()) return std::move(result.config);
+  std::string msg;
+  for (const Problem& p : result.problems) {
+    if (!msg.empty()) msg += '\n';
+    msg += p.ToString();
+  }
+  return Status::InvalidInput(std::move(msg));
+}
+
+}  // namespace tide::config

@@ -1,0 +1,316 @@
+// parse_policies.cc: a group's `policies:` — target tracking, step scaling (AWS-style step
+// adjustments) and scheduled actions (cron or one time).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+
+#include "config/parse.h"
+#include "core/duration.h"
+
+namespace tide::config::internal {
+namespace {
+
+const std::vector<std::string_view> kPolicyTypes = {"target_tracking", "step", "scheduled"};
+const std::vector<std::string_view> kKeysByType[] = {
+    {"type", "name", "metric", "target", "target_type", "tolerance"},
+    {"type", "name", "metric", "threshold", "steps"},
+    {"type", "name", "cron", "at", "timezone", "set"},
+};
+
+// The later of two present fields in the file, where a conflict between them is reported.
+const Field& Later(const Field& a, const Field& b) {
+  if (a.mark.line != b.mark.line) return a.mark.line > b.mark.line ? a : b;
+  return a.mark.column > b.mark.column ? a : b;
+}
+
+// `metric: NAME`, resolved against the group's metrics (already parsed).
+void ReadMetricRef(Reader& r, const MapFields& m, const Group& g, int* out) {
+  const Field f = m.Get("metric");
+  if (!f.present) {
+    r.Missing(m.self(), "metric", "the name of one of this group's metrics");
+    return;
+  }
+  std::string name;
+  if (!r.ReadString(f, &name)) return;
+  const int i = g.FindMetric(name);
+  if (i >= 0) {
+    *out = i;
+    return;
+  }
+  std::vector<std::string_view> names;
+  for (const Metric& metric : g.metrics) {
+    if (!metric.name.empty() && std::find(names.begin(), names.end(), metric.name) == names.end())
+      names.push_back(metric.name);
+  }
+  if (names.empty()) {
+    r.Fail(f, "unknown metric; this group defines no metrics");
+  } else {
+    r.Fail(f, fmt::format("unknown metric; this group's metrics: {}{}", JoinNames(names),
+                          Suggestion(name, names)));
+  }
+}
+
+void ParseTargetTracking(Reader& r, const MapFields& m, const Group& g, TargetTracking* out) {
+  ReadMetricRef(r, m, g, &out->metric);
+  const Field target = m.Get("target");
+  if (!target.present) r.Missing(m.self(), "target", "a number > 0");
+  r.ReadNumber(target, Bound::kPositive, &out->target);
+  int type = 0;
+  if (r.ReadEnum(m.Get("target_type"), {"value", "average_value"}, &type))
+    out->target_type = static_cast<TargetType>(type);
+
+  const Field tolerance = m.Get("tolerance");
+  if (!tolerance.present) return;
+  if (IsNumber(tolerance.node)) {  // `tolerance: 0.1` sets both directions
+    double both = 0;
+    if (r.ReadNumber(tolerance, Bound::kNonNegative, &both)) out->tolerance = {both, both};
+    return;
+  }
+  if (!tolerance.node.IsMap() && !tolerance.node.IsNull()) {
+    r.Fail(tolerance, "expected a number >= 0 or a map {up: N, down: N}");
+    return;
+  }
+  MapFields t(r, tolerance);
+  t.CheckKeys({"up", "down"});
+  r.ReadNumber(t.Get("up"), Bound::kNonNegative, &out->tolerance.up);
+  r.ReadNumber(t.Get("down"), Bound::kNonNegative, &out->tolerance.down);
+}
+
+// `change: 2`, `change: -1` (units) or `change: 50%`, `change: -25%` (percent).
+bool ReadChange(Reader& r, const Field& f, StepAdjustment* s) {
+  constexpr const char* kRule =
+      "expected a number of units (e.g. 2, -1) or a percent (e.g. 50%, -25%)";
+  if (IsNumber(f.node)) {
+    const std::optional<double> units = r.Number(f);
+    if (!units) return false;
+    s->type = AdjustmentType::kChangeInCapacity;
+    s->value = *units;
+    return true;
+  }
+  if (!f.node.IsScalar()) return r.Fail(f, kRule);
+  const std::string& text = f.node.Scalar();
+  if (text.size() < 2 || text.back() != '%') return r.Fail(f, kRule);
+  const std::optional<double> percent =
+      ParseNumberText(std::string_view(text).substr(0, text.size() - 1));
+  if (!percent) return r.Fail(f, kRule);
+  s->type = AdjustmentType::kPercentChangeInCapacity;
+  s->value = *percent;
+  return true;
+}
+
+// One step; returns true when its interval (lower, upper) is valid, for the overlap check.
+bool ParseStepAdjustment(Reader& r, const Field& f, StepAdjustment* s) {
+  s->mark = f.mark;
+  MapFields m(r, f);
+  if (!m.ok()) return false;
+  m.CheckKeys({"lower", "upper", "change", "exact", "min_magnitude"});
+  const Field lower = m.Get("lower");
+  const Field upper = m.Get("upper");
+  bool bounds_ok = true;
+  if (lower.present) {
+    if (std::optional<double> v = r.Number(lower))
+      s->lower = *v;
+    else
+      bounds_ok = false;
+  }
+  if (upper.present) {
+    if (std::optional<double> v = r.Number(upper))
+      s->upper = *v;
+    else
+      bounds_ok = false;
+  }
+  if (bounds_ok && s->lower && s->upper && *s->lower >= *s->upper) {
+    r.Fail(upper, fmt::format("must be > lower ({})", *s->lower));
+    bounds_ok = false;
+  }
+
+  const Field change = m.Get("change");
+  const Field exact = m.Get("exact");
+  const Field min_magnitude = m.Get("min_magnitude");
+  bool adjustment_ok = false;
+  if (change.present && exact.present) {
+    r.Fail(Later(change, exact), "change and exact are exclusive; give exactly one of them");
+  } else if (!change.present && !exact.present) {
+    r.Missing(f, "change",
+              "exactly one of change (units or percent, e.g. 2 or 50%) or exact (a capacity)");
+  } else if (change.present) {
+    adjustment_ok = ReadChange(r, change, s);
+  } else {
+    int v = 0;
+    if (r.ReadInt(exact, 0, &v)) {
+      adjustment_ok = true;
+      s->type = AdjustmentType::kExactCapacity;
+      s->value = v;
+    }
+  }
+  if (min_magnitude.present) {
+    if (adjustment_ok && s->type != AdjustmentType::kPercentChangeInCapacity) {
+      r.Fail(min_magnitude, "only allowed with a percent change (e.g. change: 50%)");
+    } else {
+      r.ReadInt(min_magnitude, 1, &s->min_magnitude);
+    }
+  }
+  return bounds_ok;
+}
+
+std::string IntervalText(const StepAdjustment& s) {
+  return fmt::format("[{}, {})", s.lower ? fmt::format("{}", *s.lower) : "-inf",
+                     s.upper ? fmt::format("{}", *s.upper) : "+inf");
+}
+
+void ParseStep(Reader& r, const MapFields& m, const Group& g, StepScaling* out) {
+  ReadMetricRef(r, m, g, &out->metric);
+  r.ReadNumber(m.Get("threshold"), Bound::kAny, &out->threshold);
+  const Field steps = m.Get("steps");
+  if (!steps.present) {
+    r.Missing(m.self(), "steps", "a non-empty sequence of steps");
+    return;
+  }
+  std::vector<Field> items;
+  if (!r.ReadSequence(steps, /*non_empty=*/true, &items)) return;
+  std::vector<bool> bounds_ok;
+  for (const Field& item : items) {
+    StepAdjustment s;
+    bounds_ok.push_back(ParseStepAdjustment(r, item, &s));
+    out->steps.push_back(std::move(s));
+  }
+  // Intervals are half-open [lower, upper); two overlap when max(lower) < min(upper).
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  for (size_t i = 0; i < out->steps.size(); ++i) {
+    if (!bounds_ok[i]) continue;
+    const StepAdjustment& a = out->steps[i];
+    std::vector<std::string> overlapped;
+    for (size_t j = 0; j < i; ++j) {
+      if (!bounds_ok[j]) continue;
+      const StepAdjustment& b = out->steps[j];
+      const double lo = std::max(a.lower.value_or(-kInf), b.lower.value_or(-kInf));
+      const double hi = std::min(a.upper.value_or(kInf), b.upper.value_or(kInf));
+      if (lo < hi) overlapped.push_back(fmt::format("steps[{}] {}", j, IntervalText(b)));
+    }
+    if (!overlapped.empty()) {
+      r.Add(items[i].mark, items[i].path, IntervalText(a),
+            fmt::format("overlaps {}; step intervals [lower, upper) must not overlap",
+                        fmt::join(overlapped, " and ")));
+    }
+  }
+}
+
+void ParseScheduled(Reader& r, const MapFields& m, Scheduled* out) {
+  const Field cron = m.Get("cron");
+  const Field at = m.Get("at");
+  const Field timezone = m.Get("timezone");
+  const Field set = m.Get("set");
+  if (cron.present && at.present) {
+    r.Fail(Later(cron, at),
+           "cron and at are exclusive; give exactly one of cron (recurring) or at (one time)");
+  } else if (!cron.present && !at.present) {
+    r.Missing(m.self(), "cron",
+              "exactly one of cron (recurring, e.g. \"0 8 * * 1-5\") or at (one time, e.g. "
+              "\"2026-12-24T18:00:00Z\")");
+  }
+
+  std::string zone = "UTC";
+  bool zone_ok = true;
+  if (timezone.present) {
+    if (!cron.present) {
+      zone_ok = r.Fail(timezone,
+                       "only allowed with cron; an at time carries its own offset "
+                       "(e.g. 2026-12-24T18:00:00+01:00)");
+    } else if (!r.ReadString(timezone, &zone)) {
+      zone_ok = false;
+    } else if (!calendar::FindZone(zone).ok()) {
+      zone_ok = r.Fail(timezone,
+                       "unknown time zone; expected an IANA name (e.g. Europe/Berlin, "
+                       "America/New_York, UTC)");
+    }
+  }
+  std::string expr;
+  if (cron.present && r.ReadString(cron, &expr)) {
+    // With a bad zone (reported above) the fields are still checked, in UTC.
+    Result<calendar::CronSchedule> schedule =
+        calendar::CronSchedule::Parse(expr, zone_ok ? zone : "UTC");
+    if (!schedule.ok()) {
+      // The value is shown already: drop the calendar's `cron "EXPR": ` prefix.
+      std::string msg = schedule.status().message();
+      const std::string prefix = fmt::format("cron \"{}\": ", expr);
+      if (msg.rfind(prefix, 0) == 0) msg.erase(0, prefix.size());
+      r.Fail(cron, msg);
+    } else if (!at.present && zone_ok) {
+      out->cron = std::make_shared<const calendar::CronSchedule>(std::move(schedule).value());
+    }
+  }
+  if (at.present) {
+    Result<double> t = at.node.IsScalar() ? ParseTimestamp(at.node.Scalar())
+                                          : Result<double>(Status::InvalidInput(""));
+    if (!t.ok()) {
+      r.Fail(at,
+             "expected a time: RFC 3339 like 2026-12-24T18:00:00Z or "
+             "2026-12-24T19:00:00+01:00, or seconds since the Unix epoch");
+    } else if (!cron.present) {
+      out->at = *t;
+    }
+  }
+
+  if (!set.present) {
+    r.Missing(m.self(), "set", "a map with at least one of min, max, desired");
+    return;
+  }
+  MapFields s(r, set);
+  if (!s.ok()) return;
+  s.CheckKeys({"min", "max", "desired"});
+  if (!s.Has("min") && !s.Has("max") && !s.Has("desired")) {
+    r.Fail(set, "needs at least one of min, max, desired (integers >= 0)");
+    return;
+  }
+  int v = 0;
+  if (s.Has("min") && r.ReadInt(s.Get("min"), 0, &v)) out->min = v;
+  if (s.Has("max") && r.ReadInt(s.Get("max"), 0, &v)) out->max = v;
+  if (s.Has("desired") && r.ReadInt(s.Get("desired"), 0, &v)) out->desired = v;
+  if (out->min && out->max && *out->min > *out->max)
+    r.Fail(s.Get("min"), fmt::format("must be <= set.max ({})", *out->max));
+}
+
+}  // namespace
+
+void ParsePolicies(Reader& r, const Field& f, Group* g) {
+  std::vector<Field> items;
+  if (!r.ReadSequence(f, /*non_empty=*/false, &items)) return;
+  NameSet names("policy");
+  for (size_t i = 0; i < items.size(); ++i) {
+    Policy p;
+    p.mark = items[i].mark;
+    MapFields m(r, items[i]);
+    if (m.ok()) {
+      const Field type = m.Get("type");
+      int kind = -1;
+      if (!type.present) {
+        r.Missing(items[i], "type", fmt::format("one of {}", JoinNames(kPolicyTypes)));
+      } else {
+        r.ReadEnum(type, kPolicyTypes, &kind);
+      }
+      // With an unknown type the allowed keys are unknown too: only the type is reported.
+      if (kind >= 0) {
+        p.kind = static_cast<PolicyKind>(kind);
+        m.CheckKeys(kKeysByType[kind]);
+        const Field name = m.Get("name");
+        p.name = fmt::format("{}#{}", kPolicyTypes[kind], i);
+        if (name.present && r.ReadName(name, &p.name)) names.Add(r, name, p.name);
+        switch (p.kind) {
+          case PolicyKind::kTargetTracking:
+            ParseTargetTracking(r, m, *g, &p.target_tracking);
+            break;
+          case PolicyKind::kStep:
+            ParseStep(r, m, *g, &p.step);
+            break;
+          case PolicyKind::kScheduled:
+            ParseScheduled(r, m, &p.scheduled);
+            break;
+        }
+      }
+    }
+    g->policies.push_back(std::move(p));
+  }
+}
+
+}  // namespace tide::config::internal

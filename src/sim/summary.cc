@@ -1,0 +1,133 @@
+// summary.cc: the summary as JSON (stable contract: key names = Summary's field names) and as
+// a compact table for a terminal.
+//
+// Fractions (unserved_fraction, mean_utilization) are 0..1 in JSON and shown as percentages in
+// the table; the SPEC elasticity figures are already percentages.
+#include "sim/summary.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/duration.h"
+
+namespace tide::sim {
+namespace {
+
+// Money has no currency here (prices are per unit-hour in the config's currency): 2 decimals
+// from 1 up, 4 below so that small simulations still show a difference.
+std::string Money(double x) {
+  return std::fabs(x) >= 1 || x == 0 ? fmt::format("{:.2f}", x) : fmt::format("{:.4f}", x);
+}
+
+// Integer-like counts with thousands separators: 1234567 -> "1,234,567".
+std::string Count(double x) {
+  if (!std::isfinite(x)) return fmt::format("{}", x);
+  std::string digits = fmt::format("{:.0f}", std::fabs(x));
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return (x < 0 && digits != "0" ? "-" : "") + out;
+}
+
+// Terminal width of UTF-8 text (labels contain θ, τ): code points, not bytes.
+size_t Width(std::string_view s) {
+  size_t w = 0;
+  for (unsigned char c : s) w += (c & 0xC0) != 0x80;
+  return w;
+}
+
+struct Row {
+  std::string label, value, unit;
+};
+
+}  // namespace
+
+std::string SummaryJson(const Summary& s) {
+  nlohmann::ordered_json j;
+  j["group"] = s.group;
+  j["config_path"] = s.config_path;
+  j["trace_path"] = s.trace_path;
+  j["from"] = s.from;
+  j["to"] = s.to;
+  j["steps"] = s.steps;
+  j["step_seconds"] = s.step_seconds;
+  j["cost"] = s.cost;
+  j["oracle_cost"] = s.oracle_cost;
+  j["cost_ratio"] = s.cost_ratio;
+  j["static_peak_cost"] = s.static_peak_cost;
+  j["theta_under"] = s.theta_under;
+  j["theta_over"] = s.theta_over;
+  j["tau_under"] = s.tau_under;
+  j["tau_over"] = s.tau_over;
+  j["instability"] = s.instability;
+  j["arrivals"] = s.arrivals;
+  j["unserved"] = s.unserved;
+  j["unserved_fraction"] = s.unserved_fraction;
+  j["mean_backlog"] = s.mean_backlog;
+  j["max_backlog"] = s.max_backlog;
+  j["scaling_events"] = s.scaling_events;
+  j["decisions"] = s.decisions;
+  j["mean_demand"] = s.mean_demand;
+  j["mean_supply"] = s.mean_supply;
+  j["mean_provisioned"] = s.mean_provisioned;
+  j["peak_demand"] = s.peak_demand;
+  j["peak_supply"] = s.peak_supply;
+  j["mean_utilization"] = s.mean_utilization;
+  // Non-finite numbers become null; invalid UTF-8 in paths is replaced, never thrown.
+  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
+std::string SummaryText(const Summary& s) {
+  auto fixed2 = [](double x) { return fmt::format("{:.2f}", x); };
+  auto pct = [](double x) { return fmt::format("{:.2f}", x); };
+  const std::vector<Row> rows = {
+      {"cost", Money(s.cost), ""},
+      {"oracle cost (lower bound)", Money(s.oracle_cost), ""},
+      {"cost ratio (cost / oracle)", fixed2(s.cost_ratio), "×"},
+      {"static peak cost", Money(s.static_peak_cost), ""},
+      {"under-provisioning accuracy θU", pct(s.theta_under), "%"},
+      {"over-provisioning accuracy θO", pct(s.theta_over), "%"},
+      {"under-provisioning timeshare τU", pct(s.tau_under), "%"},
+      {"over-provisioning timeshare τO", pct(s.tau_over), "%"},
+      {"instability", pct(s.instability), "%"},
+      {"arrivals", Count(s.arrivals), "requests"},
+      {"unserved", Count(s.unserved), "requests"},
+      {"unserved share", pct(100 * s.unserved_fraction), "%"},
+      {"mean backlog", fixed2(s.mean_backlog), "requests"},
+      {"max backlog", Count(s.max_backlog), "requests"},
+      {"scaling events", Count(static_cast<double>(s.scaling_events)), ""},
+      {"decisions", Count(static_cast<double>(s.decisions)), ""},
+      {"mean demand", fixed2(s.mean_demand), "units"},
+      {"mean supply", fixed2(s.mean_supply), "units"},
+      {"mean provisioned", fixed2(s.mean_provisioned), "units"},
+      {"peak demand", Count(s.peak_demand), "units"},
+      {"peak supply", Count(s.peak_supply), "units"},
+      {"mean utilization", pct(100 * s.mean_utilization), "%"},
+  };
+  size_t label_w = 0, value_w = 0;
+  for (const Row& r : rows) {
+    label_w = std::max(label_w, Width(r.label));
+    value_w = std::max(value_w, Width(r.value));
+  }
+  std::string out = fmt::format("group {}\n  config  {}\n  trace   {}\n  period  {} .. {} "
+                                "({} steps of {})\n",
+                                s.group, s.config_path, s.trace_path, FormatDuration(s.from),
+                                FormatDuration(s.to), Count(static_cast<double>(s.steps)),
+                                FormatDuration(s.step_seconds));
+  for (const Row& r : rows) {
+    std::string line = "  " + r.label + std::string(label_w - Width(r.label) + 2, ' ') +
+                       std::string(value_w - Width(r.value), ' ') + r.value;
+    if (!r.unit.empty()) line += " " + r.unit;
+    out += line + "\n";
+  }
+  return out;
+}
+
+}  // namespace tide::sim

@@ -1,0 +1,544 @@
+// End-to-end tests of the `tide` binary: exit codes (0 success, 1 runtime failure, 2 bad
+// input), messages that name the file, line, key and bad value, and the output contracts of
+// `tide simulate` (DESIGN.md, "Stable contracts"). Each test runs the real binary, capturing
+// stdout and stderr apart, in its own temporary folder, which is removed afterwards.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace tide::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// ---- harness ----
+
+struct Run {
+  int exit_code = -1;  // 128 + signal when killed
+  std::string out, err;
+};
+
+// Runs TIDE_BINARY with `args` in `cwd`; gives up (and fails the test) after two minutes.
+Run RunTide(const fs::path& cwd, const std::vector<std::string>& args) {
+  Run r;
+  int out[2], err[2];
+  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
+    ADD_FAILURE() << "pipe: " << std::strerror(errno);
+    return r;
+  }
+  std::vector<char*> argv = {const_cast<char*>(TIDE_BINARY)};
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    if (chdir(cwd.c_str()) != 0 || dup2(out[1], 1) < 0 || dup2(err[1], 2) < 0) _exit(126);
+    execv(TIDE_BINARY, argv.data());
+    _exit(127);
+  }
+  close(out[1]);
+  close(err[1]);
+  pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
+  std::string* sinks[2] = {&r.out, &r.err};
+  for (int open = 2; open > 0;) {
+    const int n = poll(fds, 2, 120'000);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ADD_FAILURE() << "tide did not finish within two minutes; killed";
+      kill(pid, SIGKILL);
+      break;
+    }
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+      char buf[65536];
+      const ssize_t got = read(fds[i].fd, buf, sizeof buf);
+      if (got > 0) {
+        sinks[i]->append(buf, static_cast<size_t>(got));
+      } else if (got == 0 || errno != EINTR) {
+        close(fds[i].fd);
+        fds[i].fd = -1;
+        --open;
+      }
+    }
+  }
+  for (pollfd& f : fds)
+    if (f.fd >= 0) close(f.fd);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  EXPECT_TRUE(in.is_open()) << "cannot read " << path;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string Fixture(const std::string& name) {
+  return ReadFile(fs::path(TIDE_SOURCE_DIR) / "tests/cli/fixtures" / name);
+}
+
+std::vector<std::string> Split(const std::string& text, char sep) {
+  std::vector<std::string> parts;
+  std::string part;
+  std::istringstream in(text);
+  while (std::getline(in, part, sep)) parts.push_back(part);
+  return parts;
+}
+
+std::vector<std::string> Lines(const std::string& text) { return Split(text, '\n'); }
+
+// The mean of a trace's `value` column (rows weighted equally).
+double MeanValue(const std::string& csv) {
+  double sum = 0;
+  size_t n = 0;
+  const std::vector<std::string> lines = Lines(csv);
+  for (size_t i = 1; i < lines.size(); ++i) {
+    const std::vector<std::string> f = Split(lines[i], ',');
+    if (f.size() < 2) continue;
+    sum += std::strtod(f[1].c_str(), nullptr);
+    ++n;
+  }
+  return n == 0 ? 0 : sum / static_cast<double>(n);
+}
+
+std::string TargetTrackingConfig(double capacity_per_unit) {
+  char capacity[32];
+  std::snprintf(capacity, sizeof capacity, "%.9g", capacity_per_unit);
+  return std::string(R"(groups:
+  - name: g
+    capacity: {min: 1, max: 1000}
+    model: {capacity_per_unit: )") +
+         capacity + R"(, price_per_unit_hour: 1}
+    evaluation_interval: 60s
+    metrics: [{name: utilization, source: {signal: utilization, window: 60s}}]
+    policies: [{type: target_tracking, metric: utilization, target: 0.6}]
+)";
+}
+
+// Each test gets a fresh folder, the working directory of the binary, removed afterwards.
+class CliTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (fs::temp_directory_path() / "tide-cli-XXXXXX").string();
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr) << std::strerror(errno);
+    dir_ = tmpl;
+  }
+  void TearDown() override {
+    std::error_code ec;
+    if (!dir_.empty()) fs::remove_all(dir_, ec);
+  }
+
+  const fs::path& dir() const { return dir_; }
+  void Write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name, std::ios::binary) << text;
+  }
+  std::string Read(const fs::path& path) const { return ReadFile(dir_ / path); }
+  // File names in the folder, sorted.
+  std::vector<std::string> ListDir() const {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(dir_)) names.push_back(e.path().filename());
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+  Run Tide(const std::vector<std::string>& args) const { return RunTide(dir_, args); }
+  Run TideIn(const fs::path& cwd, const std::vector<std::string>& args) const {
+    return RunTide(cwd, args);
+  }
+
+ private:
+  fs::path dir_;
+};
+
+// ---- tide --help, unknown subcommands ----
+
+TEST_F(CliTest, HelpExitsZeroAndListsTheSubcommands) {
+  const Run r = Tide({"--help"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("validate"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("simulate"), std::string::npos) << r.out;
+}
+
+TEST_F(CliTest, UnknownSubcommandIsBadInput) {
+  const Run r = Tide({"frobnicate"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_FALSE(r.err.empty());
+}
+
+TEST_F(CliTest, NoSubcommandIsBadInput) {
+  const Run r = Tide({});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_FALSE(r.err.empty());
+}
+
+// ---- tide validate ----
+
+TEST_F(CliTest, ValidateAcceptsAValidConfig) {
+  Write("config.yaml", Fixture("web.yaml"));
+  const Run r = Tide({"validate", "config.yaml"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.err.empty()) << r.err;
+}
+
+TEST_F(CliTest, ValidateNamesAMissingFile) {
+  const Run r = Tide({"validate", "absent.yaml"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("absent.yaml"), std::string::npos) << r.err;
+}
+
+struct InvalidConfigCase {
+  const char* name;
+  const char* yaml;
+  const char* location;  // "FILE:LINE:COLUMN:" of the problem
+  const char* key_path;
+  const char* bad_value;  // as written in the file
+};
+
+class ValidateInvalid : public CliTest, public testing::WithParamInterface<InvalidConfigCase> {};
+
+TEST_P(ValidateInvalid, ExitsTwoNamingLocationKeyAndValue) {
+  const InvalidConfigCase& c = GetParam();
+  Write("bad.yaml", c.yaml);
+  const Run r = Tide({"validate", "bad.yaml"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find(c.location), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(c.key_path), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(c.bad_value), std::string::npos) << r.err;
+}
+
+const InvalidConfigCase kInvalidConfigs[] = {
+    {"UnknownKeyTypo", R"(groups:
+  - name: web
+    capacty: {min: 1, max: 5}
+)",
+     "bad.yaml:3:5:", "groups[0].capacty", "capacty"},
+    {"WrongType", R"(groups:
+  - name: web
+    capacity: {min: one, max: 5}
+)",
+     "bad.yaml:3:21:", "groups[0].capacity.min", "'one'"},
+    {"MinAboveMax", R"(groups:
+  - name: web
+    capacity: {min: 7, max: 5}
+)",
+     "bad.yaml:3:21:", "groups[0].capacity.min", "'7'"},
+    {"NegativeDuration", R"(groups:
+  - name: web
+    model: {startup: -30s}
+)",
+     "bad.yaml:3:22:", "groups[0].model.startup", "'-30s'"},
+    {"ZeroTarget", R"(groups:
+  - name: web
+    metrics: [{name: utilization, source: {signal: utilization}}]
+    policies:
+      - {type: target_tracking, metric: utilization, target: 0}
+)",
+     "bad.yaml:5:62:", "groups[0].policies[0].target", "'0'"},
+    {"NegativeTarget", R"(groups:
+  - name: web
+    metrics: [{name: utilization, source: {signal: utilization}}]
+    policies:
+      - {type: target_tracking, metric: utilization, target: -0.5}
+)",
+     "bad.yaml:5:62:", "groups[0].policies[0].target", "'-0.5'"},
+    {"OverlappingStepIntervals", R"(groups:
+  - name: web
+    metrics: [{name: q, source: {signal: backlog}}]
+    policies:
+      - type: step
+        metric: q
+        threshold: 10
+        steps:
+          - {lower: 0, upper: 400, change: 2}
+          - {lower: 300, change: 5}
+)",
+     "bad.yaml:10:13:", "groups[0].policies[0].steps[1]", "300"},
+    {"InvalidCron", R"(groups:
+  - name: web
+    policies:
+      - {type: scheduled, cron: "61 8 * * 1-5", set: {min: 3}}
+)",
+     "bad.yaml:4:33:", "groups[0].policies[0].cron", "'61 8 * * 1-5'"},
+    {"InvalidTimeZone", R"(groups:
+  - name: web
+    policies:
+      - {type: scheduled, cron: "0 8 * * 1-5", timezone: Mars/Olympus, set: {min: 3}}
+)",
+     "bad.yaml:4:58:", "groups[0].policies[0].timezone", "'Mars/Olympus'"},
+};
+
+INSTANTIATE_TEST_SUITE_P(Cli, ValidateInvalid, testing::ValuesIn(kInvalidConfigs),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+// ---- tide simulate: bad input ----
+
+constexpr const char* kTwoRows = "timestamp,value\n0,10\n60,5\n";  // ends at t = 120
+
+constexpr const char* kTwoGroups = R"(groups:
+  - name: web
+    metrics: [{name: utilization, source: {signal: utilization}}]
+    policies: [{type: target_tracking, metric: utilization, target: 0.6}]
+  - name: batch
+    metrics: [{name: utilization, source: {signal: utilization}}]
+    policies: [{type: target_tracking, metric: utilization, target: 0.6}]
+)";
+
+enum class Cfg { kWeb, kTwoGroups, kInvalid, kAbsent };
+
+struct Output {
+  const char* flag;
+  const char* path;
+};
+
+struct SimulateFailureCase {
+  const char* name;
+  const char* trace;  // written to trace.csv; nullptr: no trace file
+  Cfg config;         // written to config.yaml
+  std::vector<std::string> args;    // after --config config.yaml --trace trace.csv
+  std::vector<std::string> expect;  // substrings of stderr
+  std::vector<Output> outputs = {
+      {"--timeline", "timeline.csv"}, {"--report", "report.html"}, {"--json", "summary.json"}};
+};
+
+class SimulateFailure : public CliTest,
+                        public testing::WithParamInterface<SimulateFailureCase> {};
+
+// A failed run exits 2 with a message and leaves the folder as it was: no output file, complete
+// or partial, and no temporary file.
+TEST_P(SimulateFailure, ExitsTwoAndLeavesNoOutput) {
+  const SimulateFailureCase& c = GetParam();
+  if (c.trace) Write("trace.csv", c.trace);
+  switch (c.config) {
+    case Cfg::kWeb: Write("config.yaml", Fixture("web.yaml")); break;
+    case Cfg::kTwoGroups: Write("config.yaml", kTwoGroups); break;
+    case Cfg::kInvalid: Write("config.yaml", "groups:\n  - name: web\n    capacty: {}\n"); break;
+    case Cfg::kAbsent: break;
+  }
+  std::vector<std::string> args = {"simulate", "--config", "config.yaml", "--trace", "trace.csv"};
+  args.insert(args.end(), c.args.begin(), c.args.end());
+  for (const Output& o : c.outputs) args.insert(args.end(), {o.flag, o.path});
+  const std::vector<std::string> before = ListDir();
+
+  const Run r = Tide(args);
+
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  for (const std::string& s : c.expect) EXPECT_NE(r.err.find(s), std::string::npos) << s << " in:\n" << r.err;
+  EXPECT_EQ(r.out, "") << "a failed run printed a result";
+  for (const Output& o : c.outputs) {
+    EXPECT_FALSE(fs::exists(dir() / o.path)) << o.flag << " " << o.path << " exists after a failure";
+  }
+  EXPECT_EQ(ListDir(), before) << "the failed run left files in its folder";
+}
+
+const SimulateFailureCase kSimulateFailures[] = {
+    {"NonNumericValue", "timestamp,value\n0,10\n60,abc\n120,5\n", Cfg::kWeb, {},
+     {"trace.csv:3:", "abc"}},
+    {"NonNumericTimestamp", "timestamp,value\n0,10\nnoon,5\n", Cfg::kWeb, {},
+     {"trace.csv:3:", "noon"}},
+    {"EmptyTrace", "", Cfg::kWeb, {}, {"trace.csv", "empty"}},
+    {"HeaderOnly", "timestamp,value\n", Cfg::kWeb, {}, {"trace.csv:", "row"}},
+    {"WrongHeader", "time,load\n0,10\n", Cfg::kWeb, {}, {"trace.csv:1:", "timestamp,value"}},
+    {"RepeatedTimestamp", "timestamp,value\n0,10\n60,5\n60,3\n", Cfg::kWeb, {},
+     {"trace.csv:4:", "60"}},
+    {"DecreasingTimestamp", "timestamp,value\n0,10\n60,5\n30,3\n", Cfg::kWeb, {},
+     {"trace.csv:4:", "30"}},
+    {"NegativeValue", "timestamp,value\n0,10\n60,-5\n", Cfg::kWeb, {}, {"trace.csv:3:", "-5"}},
+    {"MissingTraceFile", nullptr, Cfg::kWeb, {}, {"trace.csv"}},
+    {"MissingConfigFile", kTwoRows, Cfg::kAbsent, {}, {"config.yaml"}},
+    {"InvalidConfig", kTwoRows, Cfg::kInvalid, {}, {"config.yaml:3:5:", "capacty"}},
+    {"UnknownGroup", kTwoRows, Cfg::kTwoGroups, {"--group", "nope"},
+     {"--group", "nope", "web", "batch"}},
+    {"NoGroupAmongSeveral", kTwoRows, Cfg::kTwoGroups, {}, {"--group", "web", "batch"}},
+    {"NonDurationStep", kTwoRows, Cfg::kWeb, {"--step", "abc"}, {"--step", "abc"}},
+    {"ZeroStep", kTwoRows, Cfg::kWeb, {"--step", "0s"}, {"--step", "0s"}},
+    {"NegativeStep", kTwoRows, Cfg::kWeb, {"--step=-5s"}, {"--step", "-5s"}},
+    {"FromBeyondTheTrace", kTwoRows, Cfg::kWeb, {"--from", "500"}, {"--from", "500", "trace.csv"}},
+    {"FromAtTheEndOfTheTrace", kTwoRows, Cfg::kWeb, {"--from", "120"}, {"--from", "120"}},
+    {"FromAfterTo", kTwoRows, Cfg::kWeb, {"--from", "60", "--to", "30"}, {"60"}},
+    {"BadStartTime", kTwoRows, Cfg::kWeb, {"--start-time", "yesterday"},
+     {"--start-time", "yesterday"}},
+    {"UnwritableTimeline", kTwoRows, Cfg::kWeb, {}, {"no-such-dir/timeline.csv"},
+     {{"--timeline", "no-such-dir/timeline.csv"}, {"--report", "report.html"},
+      {"--json", "summary.json"}}},
+    {"UnwritableReport", kTwoRows, Cfg::kWeb, {}, {"no-such-dir/report.html"},
+     {{"--timeline", "timeline.csv"}, {"--report", "no-such-dir/report.html"},
+      {"--json", "summary.json"}}},
+    {"UnwritableJson", kTwoRows, Cfg::kWeb, {}, {"no-such-dir/summary.json"},
+     {{"--timeline", "timeline.csv"}, {"--report", "report.html"},
+      {"--json", "no-such-dir/summary.json"}}},
+};
+
+INSTANTIATE_TEST_SUITE_P(Cli, SimulateFailure, testing::ValuesIn(kSimulateFailures),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+// ---- tide simulate: results ----
+
+// Ten rows a minute apart (600 s); with capacity_per_unit 10 the demand peaks at 12 units.
+constexpr const char* kSmallTrace =
+    "timestamp,value\n0,5\n60,12\n120,25\n180,40\n240,80\n300,120\n360,60\n420,33\n480,18\n"
+    "540,7\n";
+constexpr double kCapacityPerUnit = 10;  // as in fixtures/web.yaml
+
+const char* const kContractKeys[] = {
+    "steps",       "step_seconds", "cost",     "oracle_cost",  "cost_ratio",
+    "theta_under", "theta_over",   "tau_under", "tau_over",    "instability",
+    "unserved_fraction", "scaling_events"};
+
+TEST_F(CliTest, SimulateWritesJsonTimelineAndReport) {
+  Write("config.yaml", Fixture("web.yaml"));
+  Write("trace.csv", kSmallTrace);
+  const Run r = Tide({"simulate", "--config", "config.yaml", "--trace", "trace.csv", "--step",
+                      "15s", "--timeline", "timeline.csv", "--report", "report.html", "--json",
+                      "-"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+
+  const nlohmann::json j = nlohmann::json::parse(r.out, nullptr, /*allow_exceptions=*/false);
+  ASSERT_FALSE(j.is_discarded()) << "stdout is not JSON:\n" << r.out;
+  for (const char* key : kContractKeys) {
+    ASSERT_TRUE(j.contains(key)) << key << " missing from\n" << r.out;
+    EXPECT_TRUE(j[key].is_number()) << key << " = " << j[key];
+  }
+  EXPECT_EQ(j["steps"].get<double>(), 40);  // 600 s / 15 s
+  EXPECT_EQ(j["step_seconds"].get<double>(), 15);
+  EXPECT_GE(j["cost"].get<double>(), j["oracle_cost"].get<double>()) << "the oracle is a lower bound";
+  EXPECT_GT(j["oracle_cost"].get<double>(), 0);
+  EXPECT_GE(j["unserved_fraction"].get<double>(), 0);
+  EXPECT_LE(j["unserved_fraction"].get<double>(), 1);
+
+  const std::vector<std::string> lines = Lines(Read("timeline.csv"));
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines[0].rfind("t,load,demand,supply,provisioned,desired", 0), 0u) << lines[0];
+  ASSERT_EQ(lines.size() - 1, j["steps"].get<size_t>());
+  for (size_t i = 1; i < lines.size(); ++i) {
+    const std::vector<std::string> f = Split(lines[i], ',');
+    ASSERT_GE(f.size(), 6u) << lines[i];
+    EXPECT_DOUBLE_EQ(std::stod(f[0]), 15.0 * (i - 1)) << lines[i];
+    // demand = ceil(load / capacity_per_unit), the units needed at 100 %.
+    EXPECT_EQ(std::stod(f[2]), std::ceil(std::stod(f[1]) / kCapacityPerUnit)) << lines[i];
+  }
+
+  const std::string report = Read("report.html");
+  EXPECT_NE(report.find("<html"), std::string::npos);
+  EXPECT_NE(report.find("<svg"), std::string::npos);
+  std::vector<std::string> expected = {"config.yaml", "report.html", "timeline.csv", "trace.csv"};
+  EXPECT_EQ(ListDir(), expected) << "only the outputs asked for, no temporary files";
+}
+
+TEST_F(CliTest, SimulateIsDeterministic) {
+  Write("config.yaml", Fixture("web.yaml"));
+  Write("trace.csv", kSmallTrace);
+  const std::vector<std::string> args = {"simulate",   "--config",     "config.yaml",
+                                         "--trace",    "trace.csv",    "--step",
+                                         "5s",         "--timeline",   "timeline.csv",
+                                         "--json",     "summary.json"};
+  ASSERT_EQ(Tide(args).exit_code, 0);
+  const std::string json1 = Read("summary.json"), timeline1 = Read("timeline.csv");
+  const Run second = Tide(args);
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(Read("summary.json"), json1);
+  EXPECT_EQ(Read("timeline.csv"), timeline1);
+  EXPECT_FALSE(json1.empty());
+}
+
+struct WindowCase {
+  const char* name;
+  std::vector<std::string> args;
+  double from, to;
+};
+
+class SimulateWindow : public CliTest, public testing::WithParamInterface<WindowCase> {};
+
+// Figures count from --from: steps == (to - from) / step.
+TEST_P(SimulateWindow, CountsStepsFromFromToTo) {
+  const WindowCase& c = GetParam();
+  Write("config.yaml", Fixture("web.yaml"));
+  Write("trace.csv", kSmallTrace);
+  std::vector<std::string> args = {"simulate", "--config", "config.yaml", "--trace",
+                                   "trace.csv", "--step",  "60s",         "--json", "-"};
+  args.insert(args.end(), c.args.begin(), c.args.end());
+  const Run r = Tide(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << r.out;
+  EXPECT_EQ(j["steps"].get<double>(), (c.to - c.from) / 60);
+  if (j.contains("from")) EXPECT_EQ(j["from"].get<double>(), c.from);
+  if (j.contains("to")) EXPECT_EQ(j["to"].get<double>(), c.to);
+}
+
+const WindowCase kWindows[] = {
+    {"WholeTrace", {}, 0, 600},
+    {"FromSeconds", {"--from", "120"}, 120, 600},
+    {"FromDuration", {"--from", "2m"}, 120, 600},
+    {"FromAndTo", {"--from", "120", "--to", "540"}, 120, 540},
+    {"ToOnly", {"--to", "5m"}, 0, 300},
+};
+
+INSTANTIATE_TEST_SUITE_P(Cli, SimulateWindow, testing::ValuesIn(kWindows),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+// ---- real traces and the bundled example ----
+
+TEST_F(CliTest, EverySharedTraceSimulates) {
+  const fs::path folder = TIDE_SHARED_TRACES;
+  if (!fs::is_directory(folder)) {
+    GTEST_SKIP() << "the shared traces are absent (" << folder << ")";
+  }
+  std::vector<fs::path> traces;
+  for (const auto& e : fs::directory_iterator(folder)) {
+    if (e.is_regular_file() && e.path().extension() == ".csv") traces.push_back(e.path());
+  }
+  std::sort(traces.begin(), traces.end());
+  if (traces.empty()) GTEST_SKIP() << "the shared traces are absent (no *.csv in " << folder << ")";
+
+  for (const fs::path& trace : traces) {
+    SCOPED_TRACE(trace.string());
+    const double capacity = std::max(MeanValue(Read(trace)) / 5, 1e-6);
+    Write("config.yaml", TargetTrackingConfig(capacity));
+    const Run r = Tide({"simulate", "--config", "config.yaml", "--trace", trace.string(),
+                        "--step", "60s", "--json", "-"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << r.out;
+    ASSERT_TRUE(j.contains("steps")) << r.out;
+    EXPECT_GT(j["steps"].get<double>(), 0);
+  }
+}
+
+TEST_F(CliTest, BundledExampleValidates) {
+  const fs::path source = TIDE_SOURCE_DIR;
+  const fs::path example = source / "examples" / "reactive.yaml";
+  bool has_trace = false;
+  if (fs::is_directory(source / "examples" / "traces")) {
+    for (const auto& e : fs::directory_iterator(source / "examples" / "traces"))
+      has_trace = has_trace || e.path().extension() == ".csv";
+  }
+  if (!fs::exists(example) || !has_trace) {
+    GTEST_SKIP() << "examples/reactive.yaml or a trace under examples/traces/ is absent";
+  }
+  const Run r = TideIn(source, {"validate", "examples/reactive.yaml"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+}  // namespace
+}  // namespace tide::cli

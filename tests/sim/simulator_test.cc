@@ -1,0 +1,138 @@
+// The simulator end to end on tiny traces whose figures are worked by hand below.
+#include "sim/simulator.h"
+
+#include <gtest/gtest.h>
+
+#include "testing/groups.h"
+
+namespace tide::sim {
+namespace {
+
+// One unit serves 10 req/s; price 3600 per unit-hour = 1 per unit-second; startup 2 s,
+// no shutdown, billing per second with a 5 s minimum; no backlog (excess is dropped).
+// One policy: average-value target tracking on the load, 10 per unit, no tolerance, 1 s
+// window, evaluated every second; no stabilization or rate limits.
+config::Group GoldenGroup() {
+  auto g = testing::MakeGroup(1, 10, {"rps"});
+  g.capacity.initial = 1;
+  g.metrics[0].source.signal = config::Signal::kLoad;
+  g.metrics[0].source.window = 1;
+  g.model = {10, 2, 0, 3600, 1, 5, 0};
+  g.evaluation_interval = 1;
+  g.behavior = testing::Unlimited();
+  g.policies = {testing::TargetTracking(0, 10, 0.0, config::TargetType::kAverageValue)};
+  return g;
+}
+
+Trace GoldenTrace() {
+  Trace t;
+  t.path = "golden.csv";
+  t.t = {0, 1, 2, 3, 4, 5};
+  t.value = {10, 10, 30, 30, 10, 10};
+  t.last_interval = 1;
+  return t;
+}
+
+// Worked by hand. Each step: decide on the previous steps' load, apply, then serve.
+//  t  decision (load seen)        fleet after           arrivals served dropped  d s p
+//  0  no data yet: hold 1         1 serving              10     10      0       1 1 1
+//  1  10 -> 1, hold               1                      10     10      0       1 1 1
+//  2  10 -> 1, hold               1                      30     10     20       3 1 1
+//  3  30 -> 3: launch 2 (ready 5) 1 serving + 2 booting  30     10     20       3 1 3
+//  4  30 -> 3, hold               1 + 2 booting          10     10      0       1 1 3
+//  5  10 -> 1: remove the 2       2 became ready at 5 and are removed at once:
+//                                 1 serving              10     10      0       1 1 1
+// cost: provisioned unit-seconds 1+1+1+3+3+1 = 10, plus the 5 s minimum for the two removed
+//       units that lived 2 s each: 2 x 3 = 6 -> 16.  oracle: demand 1+1+3+3+1+1 = 10.
+// theta_U = 100/6 x (2/3 + 2/3) = 22.222 %;  theta_O = 0;  tau_U = 100 x 2/6 = 33.333 %.
+// instability: sign(delta supply) is always 0; sign(delta demand) differs from it at t=2 (+)
+//              and t=4 (-): 2 of the 5 seconds after the first = 40 %.
+// unserved: 40 of 100 arrivals = 0.4.  scaling events 2.  static peak: 3 x 6 s x 1 = 18.
+TEST(Simulator, GoldenWorkedByHand) {
+  const config::Group g = GoldenGroup();
+  SimOptions opt;
+  std::string timeline;
+  opt.timeline = [&](std::string_view chunk) { timeline += chunk; };
+  auto r = Simulate(g, GoldenTrace(), opt);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  const Summary& s = r->summary;
+  EXPECT_EQ(s.steps, 6);
+  EXPECT_DOUBLE_EQ(s.cost, 16);
+  EXPECT_DOUBLE_EQ(s.oracle_cost, 10);
+  EXPECT_DOUBLE_EQ(s.cost_ratio, 1.6);
+  EXPECT_NEAR(s.theta_under, 22.2222, 1e-3);
+  EXPECT_DOUBLE_EQ(s.theta_over, 0);
+  EXPECT_NEAR(s.tau_under, 33.3333, 1e-3);
+  EXPECT_DOUBLE_EQ(s.tau_over, 0);
+  EXPECT_NEAR(s.instability, 40, 1e-9);
+  EXPECT_DOUBLE_EQ(s.arrivals, 100);
+  EXPECT_DOUBLE_EQ(s.unserved, 40);
+  EXPECT_DOUBLE_EQ(s.unserved_fraction, 0.4);
+  EXPECT_EQ(s.scaling_events, 2);
+  EXPECT_EQ(s.decisions, 6);
+  EXPECT_EQ(s.peak_demand, 3);
+  EXPECT_DOUBLE_EQ(s.static_peak_cost, 18);
+
+  const std::string want =
+      "t,load,demand,supply,provisioned,desired,backlog,utilization,reason\n"
+      "0,10,1,1,1,1,0,1.0000,NoData\n"
+      "1,10,1,1,1,1,0,1.0000,WithinTolerance\n"
+      "2,30,3,1,1,1,0,1.0000,WithinTolerance\n"
+      "3,30,3,1,3,3,0,1.0000,ScaleUp\n"
+      "4,10,1,1,3,3,0,1.0000,WithinTolerance\n"
+      "5,10,1,1,1,1,0,1.0000,ScaleDown\n";
+  EXPECT_EQ(timeline, want);
+}
+
+TEST(Simulator, FromCountsFiguresFromT) {
+  SimOptions opt;
+  opt.from = 3;
+  auto r = Simulate(GoldenGroup(), GoldenTrace(), opt);
+  ASSERT_TRUE(r.ok());
+  // Steps 3, 4, 5; both scaling events (t=3, t=5) fall inside; provisioned 3+3+1 plus the
+  // 6 unit-seconds of minimum billing at t=5 -> 13; demand 3+1+1 = 5.
+  EXPECT_EQ(r->summary.steps, 3);
+  EXPECT_EQ(r->summary.scaling_events, 2);
+  EXPECT_DOUBLE_EQ(r->summary.cost, 13);
+  EXPECT_DOUBLE_EQ(r->summary.oracle_cost, 5);
+}
+
+TEST(Simulator, BacklogWaitsThenIsServed) {
+  // Queue timeout 10 s: the 20 requests that do not fit at t=2 and t=3 wait and are served
+  // by the 3 units from t=5 on (30 per second of capacity, 10 arriving).
+  config::Group g = GoldenGroup();
+  g.model.queue_timeout = 10;
+  Trace t = GoldenTrace();
+  t.t.push_back(6);
+  t.value.push_back(0);
+  g.behavior.scale_down.stabilization_window = 10;  // keep the 3 units
+  auto r = Simulate(g, t, SimOptions{});
+  ASSERT_TRUE(r.ok());
+  EXPECT_DOUBLE_EQ(r->summary.unserved, 0);
+  EXPECT_DOUBLE_EQ(r->summary.max_backlog, 40);
+}
+
+TEST(Simulator, RejectsBadOptions) {
+  SimOptions opt;
+  opt.step = 0;
+  auto r = Simulate(GoldenGroup(), GoldenTrace(), opt);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().exit_code(), 2);
+  opt.step = 1;
+  opt.from = 100;
+  r = Simulate(GoldenGroup(), GoldenTrace(), opt);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("--from"), std::string::npos);
+}
+
+TEST(Simulator, Deterministic) {
+  auto a = Simulate(GoldenGroup(), GoldenTrace(), SimOptions{});
+  auto b = Simulate(GoldenGroup(), GoldenTrace(), SimOptions{});
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->summary.cost, b->summary.cost);
+  EXPECT_EQ(a->summary.theta_under, b->summary.theta_under);
+  EXPECT_EQ(a->summary.scaling_events, b->summary.scaling_events);
+}
+
+}  // namespace
+}  // namespace tide::sim
