@@ -173,7 +173,7 @@ void ParseStep(Reader& r, const MapFields& m, const Group& g, StepScaling* out) 
   for (const Field& item : items) {
     StepAdjustment s;
     bounds_ok.push_back(ParseStepAdjustment(r, item, &s));
-    out->steps.push_back(std::move(s));
+    out->steps.push_back(s);
   }
   // Intervals are half-open [lower, upper); two overlap when max(lower) < min(upper).
   constexpr double kInf = std::numeric_limits<double>::infinity();

@@ -3,11 +3,12 @@
 // comes from the user (names, paths, reasons, policy text) is HTML-escaped.
 #include "sim/report.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <string_view>
-
-#include <fmt/format.h>
 
 #include "core/duration.h"
 
@@ -26,12 +27,23 @@ std::string Esc(std::string_view s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -83,10 +95,13 @@ template <typename F>
 std::string StepPath(const std::vector<Bucket>& bs, const std::vector<double>& edges,
                      const Frame& f, F value) {
   std::string d;
+  auto out = std::back_inserter(d);
   for (size_t i = 0; i < bs.size(); ++i) {
-    d += i == 0 ? "M" + N(f.X(edges[0])) + " " + N(f.Y(value(bs[0])))
-                : "V" + N(f.Y(value(bs[i])));
-    d += "H" + N(f.X(edges[i + 1]));
+    if (i == 0)
+      fmt::format_to(out, "M{:.1f} {:.1f}", f.X(edges[0]), f.Y(value(bs[0])));
+    else
+      fmt::format_to(out, "V{:.1f}", f.Y(value(bs[i])));
+    fmt::format_to(out, "H{:.1f}", f.X(edges[i + 1]));
   }
   return d;
 }
@@ -100,9 +115,10 @@ std::string Axes(const Frame& f, double step_seconds) {
     s += fmt::format("<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{:g}</text>",
                      N(kLeft - 6), N(f.Y(v) + 4), v);
   }
-  s += fmt::format("<text class=\"axis\" transform=\"translate(16 {}) rotate(-90)\" "
-                   "text-anchor=\"middle\">units</text>",
-                   N((kTop + kBottom) / 2));
+  s += fmt::format(
+      "<text class=\"axis\" transform=\"translate(16 {}) rotate(-90)\" "
+      "text-anchor=\"middle\">units</text>",
+      N((kTop + kBottom) / 2));
   // x: hours since the start for spans up to two days, days beyond.
   const double span = f.t1 - f.t0;
   const bool days = span > 2 * 86400;
@@ -111,17 +127,18 @@ std::string Axes(const Frame& f, double step_seconds) {
                             : NiceStep(span / unit / 10, {0.05, 0.1, 0.25, 0.5, 1, 2, 3, 6, 12});
   for (double k = 0; k * xstep * unit <= span * (1 + 1e-9); ++k) {
     const double x = f.X(f.t0 + k * xstep * unit);
-    s += fmt::format("<line class=\"tickmark\" x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"/>",
-                     N(x), N(kBottom), N(kMarkBottom + 4));
+    s += fmt::format("<line class=\"tickmark\" x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"/>", N(x),
+                     N(kBottom), N(kMarkBottom + 4));
     s += fmt::format("<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{:g}</text>",
                      N(x), N(kMarkBottom + 18), std::round(k * xstep * 1000) / 1000);
   }
-  s += fmt::format("<text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{} since the "
-                   "start of the chart (trace second {:g}; one step = {})</text>",
-                   N((kLeft + kRight) / 2), N(kHeight - 10), days ? "days" : "hours", f.t0,
-                   Esc(FormatDuration(step_seconds)));
-  s += fmt::format("<rect class=\"frame\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
-                   N(kLeft), N(kTop), N(kRight - kLeft), N(kBottom - kTop));
+  s += fmt::format(
+      "<text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{} since the "
+      "start of the chart (trace second {:g}; one step = {})</text>",
+      N((kLeft + kRight) / 2), N(kHeight - 10), days ? "days" : "hours", f.t0,
+      Esc(FormatDuration(step_seconds)));
+  s += fmt::format("<rect class=\"frame\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>", N(kLeft),
+                   N(kTop), N(kRight - kLeft), N(kBottom - kTop));
   return s;
 }
 
@@ -130,8 +147,10 @@ std::string Legend() {
     const char* cls;
     const char* label;
   };
-  const Item items[] = {{"load", "load ÷ capacity"},   {"demand", "demand (max)"},
-                        {"supply", "supply (mean)"},     {"prov", "provisioned (max)"},
+  const Item items[] = {{"load", "load ÷ capacity"},
+                        {"demand", "demand (max)"},
+                        {"supply", "supply (mean)"},
+                        {"prov", "provisioned (max)"},
                         {"desired", "desired (last)"}};
   std::string s;
   double x = kLeft;
@@ -139,15 +158,16 @@ std::string Legend() {
     if (std::string_view(it.cls) == "load")
       s += fmt::format("<rect class=\"load\" x=\"{}\" y=\"12\" width=\"22\" height=\"10\"/>", N(x));
     else
-      s += fmt::format("<line class=\"{}\" x1=\"{}\" y1=\"17\" x2=\"{}\" y2=\"17\"/>", it.cls,
-                       N(x), N(x + 22));
+      s += fmt::format("<line class=\"{}\" x1=\"{}\" y1=\"17\" x2=\"{}\" y2=\"17\"/>", it.cls, N(x),
+                       N(x + 22));
     s += fmt::format("<text class=\"legend\" x=\"{}\" y=\"21\">{}</text>", N(x + 28), it.label);
     x += 28 + 6.5 * std::string_view(it.label).size() + 18;  // ~6.5 px per character at 12 px
   }
-  s += fmt::format("<path class=\"ev-up\" d=\"M{0} 22l5 -10l5 10z\"/><path class=\"ev-down\" "
-                   "d=\"M{1} 12l5 10l5 -10z\"/><text class=\"legend\" x=\"{2}\" y=\"21\">"
-                   "scaling up / down</text>",
-                   N(x), N(x + 12), N(x + 28));
+  s += fmt::format(
+      "<path class=\"ev-up\" d=\"M{0} 22l5 -10l5 10z\"/><path class=\"ev-down\" "
+      "d=\"M{1} 12l5 10l5 -10z\"/><text class=\"legend\" x=\"{2}\" y=\"21\">"
+      "scaling up / down</text>",
+      N(x), N(x + 12), N(x + 28));
   return s;
 }
 
@@ -160,8 +180,8 @@ std::vector<size_t> MarkerIndices(size_t n) {
     return idx;
   }
   for (size_t k = 0; k < kMaxMarkers; ++k)
-    idx.push_back(static_cast<size_t>(std::llround(
-        static_cast<double>(k) * static_cast<double>(n - 1) / (kMaxMarkers - 1))));
+    idx.push_back(static_cast<size_t>(
+        std::llround(static_cast<double>(k) * static_cast<double>(n - 1) / (kMaxMarkers - 1))));
   return idx;
 }
 
@@ -177,8 +197,9 @@ std::string Chart(const ReportInput& in, std::string* caption) {
       kWidth, kHeight);
   if (bs.empty()) {
     *caption = "No steps were recorded, so there is nothing to draw.";
-    return svg + "<text class=\"axis\" x=\"550\" y=\"210\" text-anchor=\"middle\">no steps "
-                 "recorded</text></svg>";
+    return svg +
+           "<text class=\"axis\" x=\"550\" y=\"210\" text-anchor=\"middle\">no steps "
+           "recorded</text></svg>";
   }
   // Bucket i covers [t_i, t_i + n_i x step); the next bucket's start closes it when known.
   std::vector<double> edges;
@@ -189,29 +210,31 @@ std::string Chart(const ReportInput& in, std::string* caption) {
   f.t1 = std::max(edges.back(), f.t0 + step);
   double ymax = 0;
   for (const Bucket& b : bs)
-    ymax = std::max({ymax, b.load_max / cap, b.demand_max, b.supply_max, b.provisioned_max,
-                     b.desired_max});
+    ymax = std::max(
+        {ymax, b.load_max / cap, b.demand_max, b.supply_max, b.provisioned_max, b.desired_max});
   f.ystep = NiceStep(std::max(ymax * 1.05, 1.0) / 6, {1});
   f.ytop = std::max(1.0, std::ceil(ymax * 1.05 / f.ystep)) * f.ystep;
 
   if (s.from > f.t0 && s.from < f.t1)
-    svg += fmt::format("<rect class=\"warmup\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\">"
-                       "<title>warm-up: not counted in the figures</title></rect>",
-                       N(kLeft), N(kTop), N(f.X(s.from) - kLeft), N(kBottom - kTop));
+    svg += fmt::format(
+        "<rect class=\"warmup\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\">"
+        "<title>warm-up: not counted in the figures</title></rect>",
+        N(kLeft), N(kTop), N(f.X(s.from) - kLeft), N(kBottom - kTop));
   svg += Axes(f, step);
   // Load as units: a grey area of the mean load per point.
-  std::string area = "M" + N(f.X(edges[0])) + " " + N(kBottom);
+  auto out = std::back_inserter(svg);
+  fmt::format_to(out, "<path class=\"load\" d=\"M{:.1f} {:.1f}", f.X(edges[0]), kBottom);
   for (size_t i = 0; i < bs.size(); ++i)
-    area += "V" + N(f.Y(bs[i].load_mean / cap)) + "H" + N(f.X(edges[i + 1]));
-  svg += "<path class=\"load\" d=\"" + area + "V" + N(kBottom) + "Z\"/>";
-  svg += "<path class=\"demand\" d=\"" +
-         StepPath(bs, edges, f, [](const Bucket& b) { return b.demand_max; }) + "\"/>";
-  svg += "<path class=\"supply\" d=\"" +
-         StepPath(bs, edges, f, [](const Bucket& b) { return b.supply_mean; }) + "\"/>";
-  svg += "<path class=\"prov\" d=\"" +
-         StepPath(bs, edges, f, [](const Bucket& b) { return b.provisioned_max; }) + "\"/>";
-  svg += "<path class=\"desired\" d=\"" +
-         StepPath(bs, edges, f, [](const Bucket& b) { return b.desired_last; }) + "\"/>";
+    fmt::format_to(out, "V{:.1f}H{:.1f}", f.Y(bs[i].load_mean / cap), f.X(edges[i + 1]));
+  fmt::format_to(out, "V{:.1f}Z\"/>", kBottom);
+  fmt::format_to(out, "<path class=\"demand\" d=\"{}\"/>",
+                 StepPath(bs, edges, f, [](const Bucket& b) { return b.demand_max; }));
+  fmt::format_to(out, "<path class=\"supply\" d=\"{}\"/>",
+                 StepPath(bs, edges, f, [](const Bucket& b) { return b.supply_mean; }));
+  fmt::format_to(out, "<path class=\"prov\" d=\"{}\"/>",
+                 StepPath(bs, edges, f, [](const Bucket& b) { return b.provisioned_max; }));
+  fmt::format_to(out, "<path class=\"desired\" d=\"{}\"/>",
+                 StepPath(bs, edges, f, [](const Bucket& b) { return b.desired_last; }));
   svg += Legend();
 
   const auto& ev = in.events;
@@ -220,16 +243,16 @@ std::string Chart(const ReportInput& in, std::string* caption) {
     const ScalingMark& e = ev[i];
     const bool up = e.to > e.from;
     const double x = f.X(e.t);
-    svg += fmt::format("<path class=\"{}\" d=\"M{} {}l4 {}l4 {}z\"><title>{} s: {} → {} ({})"
-                       "</title></path>",
-                       up ? "mark ev-up" : "mark ev-down", N(x - 4), N(up ? kMarkBottom : kMarkTop),
-                       up ? -10 : 10, up ? 10 : -10, e.t, e.from, e.to, Esc(e.reason));
+    svg += fmt::format(
+        "<path class=\"{}\" d=\"M{} {}l4 {}l4 {}z\"><title>{} s: {} → {} ({})"
+        "</title></path>",
+        up ? "mark ev-up" : "mark ev-down", N(x - 4), N(up ? kMarkBottom : kMarkTop), up ? -10 : 10,
+        up ? 10 : -10, e.t, e.from, e.to, Esc(e.reason));
   }
   svg += "</svg>";
 
-  const long long ups = std::count_if(ev.begin(), ev.end(), [](const ScalingMark& e) {
-    return e.to > e.from;
-  });
+  const long long ups =
+      std::count_if(ev.begin(), ev.end(), [](const ScalingMark& e) { return e.to > e.from; });
   *caption = fmt::format(
       "Each point summarises {} step(s) of {}. Load is drawn in units (load ÷ {:g} per unit). "
       "Scaling events: {} in total ({} up, {} down)",
@@ -274,7 +297,8 @@ std::vector<FigureRow> Figures(const Summary& s) {
       {"instability υ", "instability", f2(s.instability), "%",
        "share of time, after the first step, in which supply and demand do not move in the same "
        "direction"},
-      {"arrivals", "arrivals", Count(s.arrivals), "requests", "requests that arrived in [from, to)"},
+      {"arrivals", "arrivals", Count(s.arrivals), "requests",
+       "requests that arrived in [from, to)"},
       {"unserved", "unserved", Count(s.unserved), "requests",
        "dropped after queue_timeout, or still waiting at the end"},
       {"unserved share", "unserved_fraction", f2(100 * s.unserved_fraction), "%",
@@ -326,23 +350,29 @@ std::string RenderReportHtml(const ReportInput& in) {
   html += fmt::format("<title>tide simulation: {}</title>\n", Esc(s.group));
   html += kStyle;
   html += "</head>\n<body>\n";
-  html += fmt::format("<h1>tide simulation of group {}</h1>\n<p class=\"sub\">trace <b>{}</b> · "
-                      "config <b>{}</b> · {} steps of {}</p>\n",
-                      Esc(s.group), Esc(BaseName(s.trace_path)), Esc(BaseName(s.config_path)),
-                      Count(static_cast<double>(s.steps)), Esc(FormatDuration(s.step_seconds)));
-  html += "<figure>\n" + chart + "\n<figcaption>" + Esc(caption) + "</figcaption>\n</figure>\n";
-  html += "<h2>Figures</h2>\n<table>\n<tr><th>figure</th><th>key</th><th>value</th><th>unit</th>"
-          "<th>meaning</th></tr>\n";
+  html += fmt::format(
+      "<h1>tide simulation of group {}</h1>\n<p class=\"sub\">trace <b>{}</b> · "
+      "config <b>{}</b> · {} steps of {}</p>\n",
+      Esc(s.group), Esc(BaseName(s.trace_path)), Esc(BaseName(s.config_path)),
+      Count(static_cast<double>(s.steps)), Esc(FormatDuration(s.step_seconds)));
+  html +=
+      fmt::format("<figure>\n{}\n<figcaption>{}</figcaption>\n</figure>\n", chart, Esc(caption));
+  html +=
+      "<h2>Figures</h2>\n<table>\n<tr><th>figure</th><th>key</th><th>value</th><th>unit</th>"
+      "<th>meaning</th></tr>\n";
   for (const FigureRow& r : Figures(s))
-    html += fmt::format("<tr><td>{}</td><td><code>{}</code></td><td class=\"v\">{}</td><td>{}"
-                        "</td><td>{}</td></tr>\n",
-                        Esc(r.name), r.key, Esc(r.value), Esc(r.unit), Esc(r.meaning));
+    html += fmt::format(
+        "<tr><td>{}</td><td><code>{}</code></td><td class=\"v\">{}</td><td>{}"
+        "</td><td>{}</td></tr>\n",
+        Esc(r.name), r.key, Esc(r.value), Esc(r.unit), Esc(r.meaning));
   html += "</table>\n";
-  html += "<p class=\"note\">Backlog: requests that cannot be served in a step wait in a FIFO "
-          "backlog for up to the model's <code>queue_timeout</code>; then they are dropped and "
-          "counted as unserved. Backlog still waiting at the end of the replay also counts as "
-          "unserved.</p>\n";
-  html += "<h2>Policy</h2>\n<pre>" + Esc(in.policy_description) + "</pre>\n</body>\n</html>\n";
+  html +=
+      "<p class=\"note\">Backlog: requests that cannot be served in a step wait in a FIFO "
+      "backlog for up to the model's <code>queue_timeout</code>; then they are dropped and "
+      "counted as unserved. Backlog still waiting at the end of the replay also counts as "
+      "unserved.</p>\n";
+  html +=
+      fmt::format("<h2>Policy</h2>\n<pre>{}</pre>\n</body>\n</html>\n", Esc(in.policy_description));
   return html;
 }
 

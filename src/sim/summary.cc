@@ -5,13 +5,13 @@
 // the table; the SPEC elasticity figures are already percentages.
 #include "sim/summary.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <string_view>
 #include <vector>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "core/duration.h"
 
@@ -116,11 +116,11 @@ std::string SummaryText(const Summary& s) {
     label_w = std::max(label_w, Width(r.label));
     value_w = std::max(value_w, Width(r.value));
   }
-  std::string out = fmt::format("group {}\n  config  {}\n  trace   {}\n  period  {} .. {} "
-                                "({} steps of {})\n",
-                                s.group, s.config_path, s.trace_path, FormatDuration(s.from),
-                                FormatDuration(s.to), Count(static_cast<double>(s.steps)),
-                                FormatDuration(s.step_seconds));
+  std::string out = fmt::format(
+      "group {}\n  config  {}\n  trace   {}\n  period  {} .. {} "
+      "({} steps of {})\n",
+      s.group, s.config_path, s.trace_path, FormatDuration(s.from), FormatDuration(s.to),
+      Count(static_cast<double>(s.steps)), FormatDuration(s.step_seconds));
   for (const Row& r : rows) {
     std::string line = "  " + r.label + std::string(label_w - Width(r.label) + 2, ' ') +
                        std::string(value_w - Width(r.value), ' ') + r.value;

@@ -4,6 +4,8 @@
 // field): the 125k-row wc98 trace parses in a few milliseconds.
 #include "sim/trace.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -14,8 +16,6 @@
 #include <iterator>
 #include <system_error>
 
-#include <fmt/format.h>
-
 namespace tide::sim {
 namespace {
 
@@ -25,7 +25,8 @@ constexpr std::string_view kAllowedTime = "a finite number of seconds, integer o
 
 std::string_view TrimBlanks(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -77,9 +78,10 @@ class Parser {
         continue;
       }
       if (first_blank != 0)
-        return Fail(fmt::format("{}:{}: blank line before more rows (line {}); allowed: blank "
-                                "lines only at the end of the file",
-                                path_, first_blank, line_no_));
+        return Fail(
+            fmt::format("{}:{}: blank line before more rows (line {}); allowed: blank "
+                        "lines only at the end of the file",
+                        path_, first_blank, line_no_));
       const size_t comma = line.find(',');
       const size_t columns = static_cast<size_t>(std::count(line.begin(), line.end(), ',')) + 1;
       if (columns != 2)
@@ -95,33 +97,37 @@ class Parser {
         case NumberError::kNotFinite:
           return Fail(fmt::format("{}:{}: timestamp '{}' is not finite; allowed: {}", path_,
                                   line_no_, time_text, kAllowedTime));
-        case NumberError::kNone: break;
+        case NumberError::kNone:
+          break;
       }
       switch (ParseNumber(value_text, &v)) {
         case NumberError::kNotNumber:
-          return Fail(fmt::format("{}:{}: value '{}' is not a number; allowed: {}", path_,
-                                  line_no_, value_text, kAllowedValue));
+          return Fail(fmt::format("{}:{}: value '{}' is not a number; allowed: {}", path_, line_no_,
+                                  value_text, kAllowedValue));
         case NumberError::kNotFinite:
           return Fail(fmt::format("{}:{}: value '{}' is not finite; allowed: {}", path_, line_no_,
                                   value_text, kAllowedValue));
-        case NumberError::kNone: break;
+        case NumberError::kNone:
+          break;
       }
       if (v < 0)
         return Fail(fmt::format("{}:{}: value '{}' is negative; allowed: {}", path_, line_no_,
                                 value_text, kAllowedValue));
       if (!trace.t.empty() && !(t > trace.t.back()))
-        return Fail(fmt::format("{}:{}: timestamp {} is not greater than the previous {} (line "
-                                "{}); allowed: strictly increasing seconds",
-                                path_, line_no_, time_text, prev_time_text, prev_line));
+        return Fail(
+            fmt::format("{}:{}: timestamp {} is not greater than the previous {} (line "
+                        "{}); allowed: strictly increasing seconds",
+                        path_, line_no_, time_text, prev_time_text, prev_line));
       trace.t.push_back(t);
       trace.value.push_back(v);
       prev_time_text = time_text;
       prev_line = line_no_;
     }
     if (trace.t.empty())
-      return Fail(fmt::format("{}:2: no rows after the header; allowed: a header '{}' and at "
-                              "least one row",
-                              path_, kHeader));
+      return Fail(
+          fmt::format("{}:2: no rows after the header; allowed: a header '{}' and at "
+                      "least one row",
+                      path_, kHeader));
     const size_t n = trace.t.size();
     trace.last_interval = n >= 2 ? trace.t[n - 1] - trace.t[n - 2] : 1.0;
     return trace;
@@ -139,8 +145,8 @@ class Parser {
     if (pos_ >= text_.size()) return false;
     const char* begin = text_.data() + pos_;
     const void* nl = std::memchr(begin, '\n', text_.size() - pos_);
-    const size_t len = nl ? static_cast<size_t>(static_cast<const char*>(nl) - begin)
-                          : text_.size() - pos_;
+    const size_t len =
+        nl ? static_cast<size_t>(static_cast<const char*>(nl) - begin) : text_.size() - pos_;
     *line = std::string_view(begin, len);
     pos_ += len + 1;
     ++line_no_;

@@ -3,12 +3,11 @@
 // `tide simulate` (DESIGN.md, "Stable contracts"). Each test runs the real binary, capturing
 // stdout and stderr apart, in its own temporary folder, which is removed afterwards.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -18,11 +17,10 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace tide::cli {
 namespace {
@@ -31,14 +29,14 @@ namespace fs = std::filesystem;
 
 // ---- harness ----
 
-struct Run {
+struct Outcome {
   int exit_code = -1;  // 128 + signal when killed
   std::string out, err;
 };
 
 // Runs TIDE_BINARY with `args` in `cwd`; gives up (and fails the test) after two minutes.
-Run RunTide(const fs::path& cwd, const std::vector<std::string>& args) {
-  Run r;
+Outcome RunTide(const fs::path& cwd, const std::vector<std::string>& args) {
+  Outcome r;
   int out[2], err[2];
   if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
     ADD_FAILURE() << "pipe: " << std::strerror(errno);
@@ -162,10 +160,7 @@ class CliTest : public testing::Test {
     std::sort(names.begin(), names.end());
     return names;
   }
-  Run Tide(const std::vector<std::string>& args) const { return RunTide(dir_, args); }
-  Run TideIn(const fs::path& cwd, const std::vector<std::string>& args) const {
-    return RunTide(cwd, args);
-  }
+  Outcome Tide(const std::vector<std::string>& args) const { return RunTide(dir_, args); }
 
  private:
   fs::path dir_;
@@ -174,20 +169,20 @@ class CliTest : public testing::Test {
 // ---- tide --help, unknown subcommands ----
 
 TEST_F(CliTest, HelpExitsZeroAndListsTheSubcommands) {
-  const Run r = Tide({"--help"});
+  const Outcome r = Tide({"--help"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("validate"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("simulate"), std::string::npos) << r.out;
 }
 
 TEST_F(CliTest, UnknownSubcommandIsBadInput) {
-  const Run r = Tide({"frobnicate"});
+  const Outcome r = Tide({"frobnicate"});
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_FALSE(r.err.empty());
 }
 
 TEST_F(CliTest, NoSubcommandIsBadInput) {
-  const Run r = Tide({});
+  const Outcome r = Tide({});
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_FALSE(r.err.empty());
 }
@@ -196,13 +191,13 @@ TEST_F(CliTest, NoSubcommandIsBadInput) {
 
 TEST_F(CliTest, ValidateAcceptsAValidConfig) {
   Write("config.yaml", Fixture("web.yaml"));
-  const Run r = Tide({"validate", "config.yaml"});
+  const Outcome r = Tide({"validate", "config.yaml"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(r.err.empty()) << r.err;
 }
 
 TEST_F(CliTest, ValidateNamesAMissingFile) {
-  const Run r = Tide({"validate", "absent.yaml"});
+  const Outcome r = Tide({"validate", "absent.yaml"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("absent.yaml"), std::string::npos) << r.err;
 }
@@ -215,12 +210,14 @@ struct InvalidConfigCase {
   const char* bad_value;  // as written in the file
 };
 
+void PrintTo(const InvalidConfigCase& c, std::ostream* os) { *os << c.name; }
+
 class ValidateInvalid : public CliTest, public testing::WithParamInterface<InvalidConfigCase> {};
 
 TEST_P(ValidateInvalid, ExitsTwoNamingLocationKeyAndValue) {
   const InvalidConfigCase& c = GetParam();
   Write("bad.yaml", c.yaml);
-  const Run r = Tide({"validate", "bad.yaml"});
+  const Outcome r = Tide({"validate", "bad.yaml"});
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find(c.location), std::string::npos) << r.err;
   EXPECT_NE(r.err.find(c.key_path), std::string::npos) << r.err;
@@ -313,16 +310,17 @@ struct Output {
 
 struct SimulateFailureCase {
   const char* name;
-  const char* trace;  // written to trace.csv; nullptr: no trace file
-  Cfg config;         // written to config.yaml
+  const char* trace;                // written to trace.csv; nullptr: no trace file
+  Cfg config;                       // written to config.yaml
   std::vector<std::string> args;    // after --config config.yaml --trace trace.csv
   std::vector<std::string> expect;  // substrings of stderr
   std::vector<Output> outputs = {
       {"--timeline", "timeline.csv"}, {"--report", "report.html"}, {"--json", "summary.json"}};
 };
 
-class SimulateFailure : public CliTest,
-                        public testing::WithParamInterface<SimulateFailureCase> {};
+void PrintTo(const SimulateFailureCase& c, std::ostream* os) { *os << c.name; }
+
+class SimulateFailure : public CliTest, public testing::WithParamInterface<SimulateFailureCase> {};
 
 // A failed run exits 2 with a message and leaves the folder as it was: no output file, complete
 // or partial, and no temporary file.
@@ -330,44 +328,68 @@ TEST_P(SimulateFailure, ExitsTwoAndLeavesNoOutput) {
   const SimulateFailureCase& c = GetParam();
   if (c.trace) Write("trace.csv", c.trace);
   switch (c.config) {
-    case Cfg::kWeb: Write("config.yaml", Fixture("web.yaml")); break;
-    case Cfg::kTwoGroups: Write("config.yaml", kTwoGroups); break;
-    case Cfg::kInvalid: Write("config.yaml", "groups:\n  - name: web\n    capacty: {}\n"); break;
-    case Cfg::kAbsent: break;
+    case Cfg::kWeb:
+      Write("config.yaml", Fixture("web.yaml"));
+      break;
+    case Cfg::kTwoGroups:
+      Write("config.yaml", kTwoGroups);
+      break;
+    case Cfg::kInvalid:
+      Write("config.yaml", "groups:\n  - name: web\n    capacty: {}\n");
+      break;
+    case Cfg::kAbsent:
+      break;
   }
   std::vector<std::string> args = {"simulate", "--config", "config.yaml", "--trace", "trace.csv"};
   args.insert(args.end(), c.args.begin(), c.args.end());
   for (const Output& o : c.outputs) args.insert(args.end(), {o.flag, o.path});
   const std::vector<std::string> before = ListDir();
 
-  const Run r = Tide(args);
+  const Outcome r = Tide(args);
 
   EXPECT_EQ(r.exit_code, 2) << r.err;
-  for (const std::string& s : c.expect) EXPECT_NE(r.err.find(s), std::string::npos) << s << " in:\n" << r.err;
+  for (const std::string& s : c.expect)
+    EXPECT_NE(r.err.find(s), std::string::npos) << s << " in:\n" << r.err;
   EXPECT_EQ(r.out, "") << "a failed run printed a result";
   for (const Output& o : c.outputs) {
-    EXPECT_FALSE(fs::exists(dir() / o.path)) << o.flag << " " << o.path << " exists after a failure";
+    EXPECT_FALSE(fs::exists(dir() / o.path))
+        << o.flag << " " << o.path << " exists after a failure";
   }
   EXPECT_EQ(ListDir(), before) << "the failed run left files in its folder";
 }
 
 const SimulateFailureCase kSimulateFailures[] = {
-    {"NonNumericValue", "timestamp,value\n0,10\n60,abc\n120,5\n", Cfg::kWeb, {},
+    {"NonNumericValue",
+     "timestamp,value\n0,10\n60,abc\n120,5\n",
+     Cfg::kWeb,
+     {},
      {"trace.csv:3:", "abc"}},
-    {"NonNumericTimestamp", "timestamp,value\n0,10\nnoon,5\n", Cfg::kWeb, {},
+    {"NonNumericTimestamp",
+     "timestamp,value\n0,10\nnoon,5\n",
+     Cfg::kWeb,
+     {},
      {"trace.csv:3:", "noon"}},
     {"EmptyTrace", "", Cfg::kWeb, {}, {"trace.csv", "empty"}},
     {"HeaderOnly", "timestamp,value\n", Cfg::kWeb, {}, {"trace.csv:", "row"}},
     {"WrongHeader", "time,load\n0,10\n", Cfg::kWeb, {}, {"trace.csv:1:", "timestamp,value"}},
-    {"RepeatedTimestamp", "timestamp,value\n0,10\n60,5\n60,3\n", Cfg::kWeb, {},
+    {"RepeatedTimestamp",
+     "timestamp,value\n0,10\n60,5\n60,3\n",
+     Cfg::kWeb,
+     {},
      {"trace.csv:4:", "60"}},
-    {"DecreasingTimestamp", "timestamp,value\n0,10\n60,5\n30,3\n", Cfg::kWeb, {},
+    {"DecreasingTimestamp",
+     "timestamp,value\n0,10\n60,5\n30,3\n",
+     Cfg::kWeb,
+     {},
      {"trace.csv:4:", "30"}},
     {"NegativeValue", "timestamp,value\n0,10\n60,-5\n", Cfg::kWeb, {}, {"trace.csv:3:", "-5"}},
     {"MissingTraceFile", nullptr, Cfg::kWeb, {}, {"trace.csv"}},
     {"MissingConfigFile", kTwoRows, Cfg::kAbsent, {}, {"config.yaml"}},
     {"InvalidConfig", kTwoRows, Cfg::kInvalid, {}, {"config.yaml:3:5:", "capacty"}},
-    {"UnknownGroup", kTwoRows, Cfg::kTwoGroups, {"--group", "nope"},
+    {"UnknownGroup",
+     kTwoRows,
+     Cfg::kTwoGroups,
+     {"--group", "nope"},
      {"--group", "nope", "web", "batch"}},
     {"NoGroupAmongSeveral", kTwoRows, Cfg::kTwoGroups, {}, {"--group", "web", "batch"}},
     {"NonDurationStep", kTwoRows, Cfg::kWeb, {"--step", "abc"}, {"--step", "abc"}},
@@ -376,16 +398,34 @@ const SimulateFailureCase kSimulateFailures[] = {
     {"FromBeyondTheTrace", kTwoRows, Cfg::kWeb, {"--from", "500"}, {"--from", "500", "trace.csv"}},
     {"FromAtTheEndOfTheTrace", kTwoRows, Cfg::kWeb, {"--from", "120"}, {"--from", "120"}},
     {"FromAfterTo", kTwoRows, Cfg::kWeb, {"--from", "60", "--to", "30"}, {"60"}},
-    {"BadStartTime", kTwoRows, Cfg::kWeb, {"--start-time", "yesterday"},
+    {"BadStartTime",
+     kTwoRows,
+     Cfg::kWeb,
+     {"--start-time", "yesterday"},
      {"--start-time", "yesterday"}},
-    {"UnwritableTimeline", kTwoRows, Cfg::kWeb, {}, {"no-such-dir/timeline.csv"},
-     {{"--timeline", "no-such-dir/timeline.csv"}, {"--report", "report.html"},
+    {"UnwritableTimeline",
+     kTwoRows,
+     Cfg::kWeb,
+     {},
+     {"no-such-dir/timeline.csv"},
+     {{"--timeline", "no-such-dir/timeline.csv"},
+      {"--report", "report.html"},
       {"--json", "summary.json"}}},
-    {"UnwritableReport", kTwoRows, Cfg::kWeb, {}, {"no-such-dir/report.html"},
-     {{"--timeline", "timeline.csv"}, {"--report", "no-such-dir/report.html"},
+    {"UnwritableReport",
+     kTwoRows,
+     Cfg::kWeb,
+     {},
+     {"no-such-dir/report.html"},
+     {{"--timeline", "timeline.csv"},
+      {"--report", "no-such-dir/report.html"},
       {"--json", "summary.json"}}},
-    {"UnwritableJson", kTwoRows, Cfg::kWeb, {}, {"no-such-dir/summary.json"},
-     {{"--timeline", "timeline.csv"}, {"--report", "report.html"},
+    {"UnwritableJson",
+     kTwoRows,
+     Cfg::kWeb,
+     {},
+     {"no-such-dir/summary.json"},
+     {{"--timeline", "timeline.csv"},
+      {"--report", "report.html"},
       {"--json", "no-such-dir/summary.json"}}},
 };
 
@@ -401,16 +441,15 @@ constexpr const char* kSmallTrace =
 constexpr double kCapacityPerUnit = 10;  // as in fixtures/web.yaml
 
 const char* const kContractKeys[] = {
-    "steps",       "step_seconds", "cost",     "oracle_cost",  "cost_ratio",
-    "theta_under", "theta_over",   "tau_under", "tau_over",    "instability",
-    "unserved_fraction", "scaling_events"};
+    "steps",      "step_seconds", "cost",     "oracle_cost", "cost_ratio",        "theta_under",
+    "theta_over", "tau_under",    "tau_over", "instability", "unserved_fraction", "scaling_events"};
 
 TEST_F(CliTest, SimulateWritesJsonTimelineAndReport) {
   Write("config.yaml", Fixture("web.yaml"));
   Write("trace.csv", kSmallTrace);
-  const Run r = Tide({"simulate", "--config", "config.yaml", "--trace", "trace.csv", "--step",
-                      "15s", "--timeline", "timeline.csv", "--report", "report.html", "--json",
-                      "-"});
+  const Outcome r =
+      Tide({"simulate", "--config", "config.yaml", "--trace", "trace.csv", "--step", "15s",
+            "--timeline", "timeline.csv", "--report", "report.html", "--json", "-"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
 
   const nlohmann::json j = nlohmann::json::parse(r.out, nullptr, /*allow_exceptions=*/false);
@@ -421,7 +460,8 @@ TEST_F(CliTest, SimulateWritesJsonTimelineAndReport) {
   }
   EXPECT_EQ(j["steps"].get<double>(), 40);  // 600 s / 15 s
   EXPECT_EQ(j["step_seconds"].get<double>(), 15);
-  EXPECT_GE(j["cost"].get<double>(), j["oracle_cost"].get<double>()) << "the oracle is a lower bound";
+  EXPECT_GE(j["cost"].get<double>(), j["oracle_cost"].get<double>())
+      << "the oracle is a lower bound";
   EXPECT_GT(j["oracle_cost"].get<double>(), 0);
   EXPECT_GE(j["unserved_fraction"].get<double>(), 0);
   EXPECT_LE(j["unserved_fraction"].get<double>(), 1);
@@ -448,13 +488,12 @@ TEST_F(CliTest, SimulateWritesJsonTimelineAndReport) {
 TEST_F(CliTest, SimulateIsDeterministic) {
   Write("config.yaml", Fixture("web.yaml"));
   Write("trace.csv", kSmallTrace);
-  const std::vector<std::string> args = {"simulate",   "--config",     "config.yaml",
-                                         "--trace",    "trace.csv",    "--step",
-                                         "5s",         "--timeline",   "timeline.csv",
-                                         "--json",     "summary.json"};
+  const std::vector<std::string> args = {"simulate",     "--config", "config.yaml", "--trace",
+                                         "trace.csv",    "--step",   "5s",          "--timeline",
+                                         "timeline.csv", "--json",   "summary.json"};
   ASSERT_EQ(Tide(args).exit_code, 0);
   const std::string json1 = Read("summary.json"), timeline1 = Read("timeline.csv");
-  const Run second = Tide(args);
+  const Outcome second = Tide(args);
   ASSERT_EQ(second.exit_code, 0) << second.err;
   EXPECT_EQ(Read("summary.json"), json1);
   EXPECT_EQ(Read("timeline.csv"), timeline1);
@@ -467,6 +506,8 @@ struct WindowCase {
   double from, to;
 };
 
+void PrintTo(const WindowCase& c, std::ostream* os) { *os << c.name; }
+
 class SimulateWindow : public CliTest, public testing::WithParamInterface<WindowCase> {};
 
 // Figures count from --from: steps == (to - from) / step.
@@ -474,16 +515,20 @@ TEST_P(SimulateWindow, CountsStepsFromFromToTo) {
   const WindowCase& c = GetParam();
   Write("config.yaml", Fixture("web.yaml"));
   Write("trace.csv", kSmallTrace);
-  std::vector<std::string> args = {"simulate", "--config", "config.yaml", "--trace",
-                                   "trace.csv", "--step",  "60s",         "--json", "-"};
+  std::vector<std::string> args = {"simulate", "--config", "config.yaml", "--trace", "trace.csv",
+                                   "--step",   "60s",      "--json",      "-"};
   args.insert(args.end(), c.args.begin(), c.args.end());
-  const Run r = Tide(args);
+  const Outcome r = Tide(args);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
   ASSERT_FALSE(j.is_discarded()) << r.out;
   EXPECT_EQ(j["steps"].get<double>(), (c.to - c.from) / 60);
-  if (j.contains("from")) EXPECT_EQ(j["from"].get<double>(), c.from);
-  if (j.contains("to")) EXPECT_EQ(j["to"].get<double>(), c.to);
+  if (j.contains("from")) {
+    EXPECT_EQ(j["from"].get<double>(), c.from);
+  }
+  if (j.contains("to")) {
+    EXPECT_EQ(j["to"].get<double>(), c.to);
+  }
 }
 
 const WindowCase kWindows[] = {
@@ -515,8 +560,8 @@ TEST_F(CliTest, EverySharedTraceSimulates) {
     SCOPED_TRACE(trace.string());
     const double capacity = std::max(MeanValue(Read(trace)) / 5, 1e-6);
     Write("config.yaml", TargetTrackingConfig(capacity));
-    const Run r = Tide({"simulate", "--config", "config.yaml", "--trace", trace.string(),
-                        "--step", "60s", "--json", "-"});
+    const Outcome r = Tide({"simulate", "--config", "config.yaml", "--trace", trace.string(),
+                            "--step", "60s", "--json", "-"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
     ASSERT_FALSE(j.is_discarded()) << r.out;
@@ -536,7 +581,7 @@ TEST_F(CliTest, BundledExampleValidates) {
   if (!fs::exists(example) || !has_trace) {
     GTEST_SKIP() << "examples/reactive.yaml or a trace under examples/traces/ is absent";
   }
-  const Run r = TideIn(source, {"validate", "examples/reactive.yaml"});
+  const Outcome r = RunTide(source, {"validate", "examples/reactive.yaml"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 

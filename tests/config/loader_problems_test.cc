@@ -2,7 +2,9 @@
 // the LoadConfig / LoadConfigFile entry points.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "config/loader.h"
 

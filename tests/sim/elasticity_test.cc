@@ -1,9 +1,9 @@
 // SPEC RG elasticity figures on hand-worked examples.
 #include "sim/elasticity.h"
 
-#include <vector>
-
 #include <gtest/gtest.h>
+
+#include <vector>
 
 namespace tide::sim {
 namespace {
@@ -66,17 +66,18 @@ const Case kUnequal{"UnequalStepsWeightByTime",
 INSTANTIATE_TEST_SUITE_P(
     Figures, ElasticityTest,
     testing::Values(
-        kSixSteps, kUnequal,
-        Case{"NoSteps", {}, {0, 0, 0, 0, 0, 0}},
+        kSixSteps, kUnequal, Case{"NoSteps", {}, {0, 0, 0, 0, 0, 0}},
         // One step: no change to compare, instability 0; 1 unit short of 4 -> 25 %.
         Case{"OneStep", {{60, 4, 3}}, {25, 0, 100, 0, 0, 60}},
         // Supply follows demand exactly, in the same step: perfect on every figure.
-        Case{"PerfectTracking", {{60, 1, 1}, {60, 3, 3}, {60, 2, 2}, {60, 2, 2}},
+        Case{"PerfectTracking",
+             {{60, 1, 1}, {60, 3, 3}, {60, 2, 2}, {60, 2, 2}},
              {0, 0, 0, 0, 0, 240}},
         // Zero demand divides by 1: 2 idle units over 60 s of 120 s -> 100 %.
         Case{"ZeroDemandDividesByOne", {{60, 0, 2}, {60, 0, 0}}, {0, 100, 0, 50, 100, 120}},
         // Supply one step late: every change is out of step with demand.
-        Case{"OneStepLate", {{60, 1, 1}, {60, 2, 1}, {60, 1, 2}, {60, 1, 1}},
+        Case{"OneStepLate",
+             {{60, 1, 1}, {60, 2, 1}, {60, 1, 2}, {60, 1, 1}},
              {100.0 * 0.5 * 60 / 240, 100.0 * 60 / 240, 25, 25, 100, 240}}),
     [](const testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });
 

@@ -1,10 +1,10 @@
 // The HTML report: self-contained, escaped, with thinned scaling-event markers.
 #include "sim/report.h"
 
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace tide::sim {
 namespace {
@@ -72,8 +72,7 @@ INSTANTIATE_TEST_SUITE_P(
     Content, ReportContentTest,
     testing::Values(
         ContentCase{"TitleNamesGroup", "<title>tide simulation: web</title>"},
-        ContentCase{"TraceName", "wc98_requests_1min.csv"},
-        ContentCase{"ConfigName", "web.yaml"},
+        ContentCase{"TraceName", "wc98_requests_1min.csv"}, ContentCase{"ConfigName", "web.yaml"},
         ContentCase{"LoadSeries", "class=\"load\" d=\"M"},
         ContentCase{"DemandSeries", "class=\"demand\" d=\"M"},
         ContentCase{"SupplySeries", "class=\"supply\" d=\"M"},
@@ -85,17 +84,41 @@ INSTANTIATE_TEST_SUITE_P(
         ContentCase{"BacklogRule", "FIFO backlog for up to the model's <code>queue_timeout</code>"},
         ContentCase{"BacklogAtEnd", "at the end of the replay also counts as unserved"},
         ContentCase{"Policy", "<pre>target_tracking utilization 0.6</pre>"},
-        ContentCase{"AllEventsMarked", "Scaling events: 10 in total (5 up, 5 down); all are marked."}),
+        ContentCase{"AllEventsMarked",
+                    "Scaling events: 10 in total (5 up, 5 down); all are marked."}),
     [](const testing::TestParamInfo<ContentCase>& info) { return std::string(info.param.name); });
 
 TEST(ReportTest, TableHasEverySummaryField) {
   const std::string html = RenderReportHtml(Input(2, 0));
-  for (const char* key :
-       {"group", "config_path", "trace_path", "from", "to", "steps", "step_seconds", "cost",
-        "oracle_cost", "cost_ratio", "static_peak_cost", "theta_under", "theta_over", "tau_under",
-        "tau_over", "instability", "arrivals", "unserved", "unserved_fraction", "mean_backlog",
-        "max_backlog", "scaling_events", "decisions", "mean_demand", "mean_supply",
-        "mean_provisioned", "peak_demand", "peak_supply", "mean_utilization"})
+  for (const char* key : {"group",
+                          "config_path",
+                          "trace_path",
+                          "from",
+                          "to",
+                          "steps",
+                          "step_seconds",
+                          "cost",
+                          "oracle_cost",
+                          "cost_ratio",
+                          "static_peak_cost",
+                          "theta_under",
+                          "theta_over",
+                          "tau_under",
+                          "tau_over",
+                          "instability",
+                          "arrivals",
+                          "unserved",
+                          "unserved_fraction",
+                          "mean_backlog",
+                          "max_backlog",
+                          "scaling_events",
+                          "decisions",
+                          "mean_demand",
+                          "mean_supply",
+                          "mean_provisioned",
+                          "peak_demand",
+                          "peak_supply",
+                          "mean_utilization"})
     EXPECT_NE(html.find(std::string("<code>") + key + "</code>"), std::string::npos) << key;
 }
 

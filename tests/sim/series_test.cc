@@ -1,10 +1,10 @@
 // SeriesRecorder: bucket sizing and what each bucket keeps.
 #include "sim/series.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace tide::sim {
 namespace {
@@ -13,8 +13,8 @@ struct SizeCase {
   const char* name;
   long long total_steps;
   int max_buckets;
-  long long per_bucket;                 // ceil(total / max), at least 1
-  std::vector<int> counts;              // steps in each bucket after total_steps Add()s
+  long long per_bucket;     // ceil(total / max), at least 1
+  std::vector<int> counts;  // steps in each bucket after total_steps Add()s
 };
 
 class SeriesSizeTest : public testing::TestWithParam<SizeCase> {};
@@ -35,8 +35,7 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(SizeCase{"FewerStepsThanBuckets", 3, 2000, 1, {1, 1, 1}},
                     SizeCase{"ExactMultiple", 8, 4, 2, {2, 2, 2, 2}},
                     SizeCase{"RoundsUpAndLastIsPartial", 10, 4, 3, {3, 3, 3, 1}},
-                    SizeCase{"OneBucket", 5, 1, 5, {5}},
-                    SizeCase{"NoSteps", 0, 2000, 1, {}},
+                    SizeCase{"OneBucket", 5, 1, 5, {5}}, SizeCase{"NoSteps", 0, 2000, 1, {}},
                     SizeCase{"ZeroBucketsMeansOne", 4, 0, 4, {4}}),
     [](const testing::TestParamInfo<SizeCase>& info) { return std::string(info.param.name); });
 

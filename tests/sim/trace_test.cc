@@ -1,6 +1,8 @@
 // Trace CSV contract: parsing, every error class with its line, and load integration.
 #include "sim/trace.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -8,8 +10,6 @@
 #include <iostream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace tide::sim {
 namespace {
@@ -119,10 +119,16 @@ INSTANTIATE_TEST_SUITE_P(
         GoodCase{"Lf", "timestamp,value\n0,1\n60,2.5\n", {0, 60}, {1, 2.5}, 60},
         GoodCase{"Crlf", "timestamp,value\r\n0,1\r\n60,2.5\r\n", {0, 60}, {1, 2.5}, 60},
         GoodCase{"NoTrailingNewline", "timestamp,value\n0,1\n60,2.5", {0, 60}, {1, 2.5}, 60},
-        GoodCase{"TrailingBlankLines", "timestamp,value\r\n0,1\r\n60,2.5\r\n\r\n\n",
-                 {0, 60}, {1, 2.5}, 60},
-        GoodCase{"DecimalAndExponent", "timestamp,value\n0.5,1e-3\n1.25,0\n2,+7\n",
-                 {0.5, 1.25, 2}, {1e-3, 0, 7}, 0.75},
+        GoodCase{"TrailingBlankLines",
+                 "timestamp,value\r\n0,1\r\n60,2.5\r\n\r\n\n",
+                 {0, 60},
+                 {1, 2.5},
+                 60},
+        GoodCase{"DecimalAndExponent",
+                 "timestamp,value\n0.5,1e-3\n1.25,0\n2,+7\n",
+                 {0.5, 1.25, 2},
+                 {1e-3, 0, 7},
+                 0.75},
         GoodCase{"OneRowHasOneSecond", "timestamp,value\n100,4\n", {100}, {4}, 1},
         GoodCase{"ByteOrderMark", "\xEF\xBB\xBFtimestamp,value\n0,1\n", {0}, {1}, 1},
         GoodCase{"NegativeStart", "timestamp,value\n-60,1\n0,2\n", {-60, 0}, {1, 2}, 60}),
@@ -185,12 +191,10 @@ INSTANTIATE_TEST_SUITE_P(
                     ArrivalCase{"TinySlice", 0.5, 0.75, 0.5},
                     ArrivalCase{"AcrossOneBoundary", 5, 15, 2 * 5 + 4 * 5},  // 30
                     ArrivalCase{"AcrossTwoBoundaries", 9.5, 30.25, 2 * 0.5 + 80 + 0.25},
-                    ArrivalCase{"ExactRow", 10, 30, 80},
-                    ArrivalCase{"WholeTrace", 0, 50, 120},
+                    ArrivalCase{"ExactRow", 10, 30, 80}, ArrivalCase{"WholeTrace", 0, 50, 120},
                     ArrivalCase{"BeyondBothEnds", -100, 1000, 120},
                     ArrivalCase{"IntoLastInterval", 45, 60, 5},
-                    ArrivalCase{"AfterTheEnd", 50, 60, 0},
-                    ArrivalCase{"BeforeTheStart", -5, 0, 0},
+                    ArrivalCase{"AfterTheEnd", 50, 60, 0}, ArrivalCase{"BeforeTheStart", -5, 0, 0},
                     ArrivalCase{"Empty", 3, 3, 0}),
     [](const testing::TestParamInfo<ArrivalCase>& info) { return std::string(info.param.name); });
 
