@@ -77,13 +77,18 @@ Status RunSimulate(const SimulateArgs& a) {
   }
   opt.record_series = !a.report.empty();
 
-  // Outputs are opened before the run (a bad path fails fast) and committed only after it.
-  std::unique_ptr<AtomicFile> timeline;
-  Status write_status;
-  if (!a.timeline.empty()) {
-    auto f = AtomicFile::Open(a.timeline);
+  // Every output is opened before the run (a bad path fails fast, before any work) and
+  // committed only after every one of them was written: a failed run leaves no output.
+  std::unique_ptr<AtomicFile> timeline, report, json;
+  for (auto [path, file] : {std::pair{&a.timeline, &timeline}, std::pair{&a.report, &report},
+                            std::pair{&a.json, &json}}) {
+    if (path->empty()) continue;
+    auto f = AtomicFile::Open(*path);
     if (!f.ok()) return f.status();
-    timeline = std::move(f).value();
+    *file = std::move(f).value();
+  }
+  Status write_status;
+  if (timeline) {
     opt.timeline = [&](std::string_view chunk) {
       if (write_status.ok()) write_status = timeline->Append(chunk);
     };
@@ -92,23 +97,24 @@ Status RunSimulate(const SimulateArgs& a) {
   auto result = sim::Simulate(**group, *trace, opt);
   if (!result.ok()) return result.status();
   if (!write_status.ok()) return write_status;
-  if (timeline) {
-    if (Status s = timeline->Commit(); !s.ok()) return s;
-  }
   sim::Summary& s = result->summary;
   s.config_path = a.config;
 
-  if (!a.report.empty()) {
+  if (report) {
     sim::ReportInput in;
     in.summary = s;
     in.capacity_per_unit = (*group)->model.capacity_per_unit;
     in.buckets = std::move(result->buckets);
     in.events = std::move(result->events);
     in.policy_description = policy::DescribeGroup(**group);
-    if (Status st = WriteFileAtomic(a.report, sim::RenderReportHtml(in)); !st.ok()) return st;
+    if (Status st = report->Append(sim::RenderReportHtml(in)); !st.ok()) return st;
   }
-  if (!a.json.empty()) {
-    if (Status st = WriteFileAtomic(a.json, sim::SummaryJson(s) + "\n"); !st.ok()) return st;
+  if (json) {
+    if (Status st = json->Append(sim::SummaryJson(s)); !st.ok()) return st;
+  }
+  for (AtomicFile* f : {timeline.get(), report.get(), json.get()}) {
+    if (!f) continue;
+    if (Status st = f->Commit(); !st.ok()) return st;
   }
   if (a.json != "-") {
     std::fputs(sim::SummaryText(s).c_str(), stdout);

@@ -41,6 +41,11 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    if (argc > 1 && argv[1][0] != '-' && std::string(argv[1]) != "validate" &&
+        std::string(argv[1]) != "simulate") {
+      std::fprintf(stderr, "tide: unknown command '%s'; allowed: validate, simulate\n", argv[1]);
+      return 2;
+    }
     std::fprintf(stderr, "tide: %s\nRun 'tide --help' for the usage.\n", e.what());
     return 2;
   }

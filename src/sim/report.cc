@@ -128,7 +128,7 @@ std::string Axes(const Frame& f, double step_seconds) {
   for (double k = 0; k * xstep * unit <= span * (1 + 1e-9); ++k) {
     const double x = f.X(f.t0 + k * xstep * unit);
     s += fmt::format("<line class=\"tickmark\" x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"/>", N(x),
-                     N(kBottom), N(kMarkBottom + 4));
+                     N(kBottom), N(kBottom + 3));
     s += fmt::format("<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{:g}</text>",
                      N(x), N(kMarkBottom + 18), std::round(k * xstep * 1000) / 1000);
   }

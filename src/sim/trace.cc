@@ -85,7 +85,10 @@ class Parser {
       const size_t comma = line.find(',');
       const size_t columns = static_cast<size_t>(std::count(line.begin(), line.end(), ',')) + 1;
       if (columns != 2)
-        return Fail(fmt::format("{}:{}: expected 2 columns, found {}", path_, line_no_, columns));
+        return Fail(
+            fmt::format("{}:{}: expected 2 columns, found {}; allowed: rows "
+                        "'timestamp,value'",
+                        path_, line_no_, columns));
       const std::string_view time_text = TrimBlanks(line.substr(0, comma));
       const std::string_view value_text = TrimBlanks(line.substr(comma + 1));
 

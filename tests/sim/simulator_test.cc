@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <sstream>
+
 #include "testing/groups.h"
 
 namespace tide::sim {
@@ -132,6 +135,62 @@ TEST(Simulator, Deterministic) {
   EXPECT_EQ(a->summary.cost, b->summary.cost);
   EXPECT_EQ(a->summary.theta_under, b->summary.theta_under);
   EXPECT_EQ(a->summary.scaling_events, b->summary.scaling_events);
+}
+
+}  // namespace
+}  // namespace tide::sim
+
+namespace tide::sim {
+namespace {
+
+// Property over seeded random traces and configs: desired and supply never leave
+// [min, max], and the same inputs give the same timeline.
+TEST(SimulatorProperty, CapacityStaysWithinBoundsAndRunsRepeat) {
+  for (int seed = 1; seed <= 12; ++seed) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> u(0, 1);
+    Trace t;
+    t.path = "random.csv";
+    for (int i = 0; i < 400; ++i) {
+      t.t.push_back(i * 10.0);
+      t.value.push_back(u(rng) < 0.1 ? 200 * u(rng) : 40 * u(rng));
+    }
+    t.last_interval = 10;
+    auto g = testing::MakeGroup(1 + seed % 3, 8 + seed, {"cpu", "rps"});
+    g.metrics[1].source.signal = config::Signal::kLoad;
+    g.model = {10, 5.0 * (seed % 4), 3, 1, 1, 10, 5.0 * (seed % 3)};
+    g.evaluation_interval = 5 + seed;
+    g.policies = {testing::TargetTracking(0, 0.5 + 0.03 * seed),
+                  testing::TargetTracking(1, 8, 0.1, config::TargetType::kAverageValue)};
+    if (seed % 2) g.behavior = testing::Unlimited();
+    if (seed % 3 == 0) g.behavior.panic = config::Panic{6, 2.0, 30};
+
+    std::string a, b;
+    SimOptions opt;
+    opt.step = 1 + seed % 2;
+    opt.timeline = [&](std::string_view c) { a += c; };
+    ASSERT_TRUE(Simulate(g, t, opt).ok());
+    opt.timeline = [&](std::string_view c) { b += c; };
+    ASSERT_TRUE(Simulate(g, t, opt).ok());
+    EXPECT_EQ(a, b) << "seed " << seed;
+
+    std::istringstream in(a);
+    std::string line;
+    std::getline(in, line);  // header
+    int rows = 0;
+    while (std::getline(in, line)) {
+      std::vector<std::string> f;
+      std::stringstream ls(line);
+      for (std::string x; std::getline(ls, x, ',');) f.push_back(x);
+      ASSERT_GE(f.size(), 6u);
+      const int supply = std::stoi(f[3]), desired = std::stoi(f[5]);
+      ASSERT_GE(desired, g.capacity.min) << "seed " << seed << ": " << line;
+      ASSERT_LE(desired, g.capacity.max) << "seed " << seed << ": " << line;
+      ASSERT_LE(supply, g.capacity.max) << "seed " << seed << ": " << line;
+      ++rows;
+    }
+    EXPECT_GT(rows, 0);
+  }
 }
 
 }  // namespace

@@ -60,8 +60,9 @@ INSTANTIATE_TEST_SUITE_P(
                 "trace.csv:2: no rows after the header; allowed: a header 'timestamp,value' and "
                 "at least one row"},
         BadCase{"ThreeColumnsOnLine9", Rows(7) + "420,1,2\n",
-                "trace.csv:9: expected 2 columns, found 3"},
-        BadCase{"OneColumn", "timestamp,value\n0\n", "trace.csv:2: expected 2 columns, found 1"},
+                "trace.csv:9: expected 2 columns, found 3; allowed: rows 'timestamp,value'"},
+        BadCase{"OneColumn", "timestamp,value\n0\n",
+                "trace.csv:2: expected 2 columns, found 1; allowed: rows 'timestamp,value'"},
         BadCase{"NonNumericValue", Rows(2) + "120,abc\n",
                 "trace.csv:4: value 'abc' is not a number; " + kAllowedValue},
         BadCase{"TrailingGarbageInValue", "timestamp,value\n0,1.5x\n",
