@@ -50,10 +50,24 @@ enum class Signal {
 };
 
 struct MetricSource {
-  std::string type = "simulated";  // only "simulated" in this version
-  Signal signal = Signal::kUtilization;
-  double window = 60;   // averaging window, seconds; > 0
+  // simulated | prometheus | redis | procfs | http_json
+  std::string type = "simulated";
+  Signal signal = Signal::kUtilization;  // simulated only
+  double window = 60;   // averaging window, seconds; > 0 (simulated; live sources average
+                        // their own readings over it too)
   double max_age = 0;   // an observation older than this is stale; 0 = 3 x evaluation_interval
+
+  // Live sources (each type requires its own keys; see docs/CONFIG.md).
+  std::string url;       // prometheus: base URL (http://127.0.0.1:9090); http_json: full URL
+  std::string query;     // prometheus: PromQL giving one series (a scalar or a 1-element vector)
+  std::string address;   // redis: host:port
+  std::string key;       // redis: list or stream key
+  std::string consumer_group;  // redis: consumer group (measure pending or lag)
+  std::string measure;   // redis: length | pending | lag;  procfs: cpu | memory
+  std::string pointer;   // http_json: RFC 6901 JSON pointer to a number ("/queue/depth")
+  std::string pid_file;  // procfs: file listing the group's process ids, one per line
+  double timeout = 2;    // seconds per attempt; > 0
+  int retries = 2;       // extra attempts after a failure, with backoff; >= 0
 };
 
 struct Metric {
@@ -160,6 +174,15 @@ struct OnMissingMetrics {
   int replicas = 0;        // for kFixed and kCurrentIfHigher
 };
 
+// How a decision is applied. See src/actuators/actuator.h for the contract.
+struct Actuator {
+  std::string type = "none";         // none | exec | webhook
+  std::vector<std::string> command;  // exec: argv; "{desired}", "{current}", "{group}" expand
+  std::string url;                   // webhook: POST target
+  double timeout = 10;               // seconds per attempt; > 0
+  int retries = 3;                   // extra attempts after a failure; >= 0
+};
+
 struct Resource {
   std::string kind = "compute";
   std::string provider = "simulated";
@@ -175,6 +198,11 @@ struct Group {
   std::vector<Policy> policies;
   Behavior behavior;
   OnMissingMetrics on_missing_metrics;
+  Actuator actuator;
+  // Optional: the name of a metric whose value is the number of ready units (e.g. a
+  // Prometheus query on kube_deployment_status_replicas_ready). Without it the controller
+  // counts units as ready model.startup seconds after it ordered them.
+  std::string ready_metric;
   Mark mark;
 
   // Index of the metric named `name`, or -1.
@@ -185,9 +213,24 @@ struct Group {
   }
 };
 
+// The live controller's HTTP API (`tide run`).
+struct Api {
+  std::string listen = "127.0.0.1:8080";  // host:port; a non-loopback host requires token
+  std::string token;                      // bearer token; empty = none
+};
+
+// Metric history retention in the store (`tide run`).
+struct StoreRetention {
+  double raw = 2 * 86400;      // raw samples
+  double minute = 14 * 86400;  // then 1-minute means
+  double total = 90 * 86400;   // then 1-hour means; older is deleted
+};
+
 struct Config {
   std::string path;  // the file it was read from
   std::vector<Group> groups;
+  Api api;
+  StoreRetention retention;
 
   const Group* FindGroup(const std::string& name) const {
     for (const auto& g : groups)

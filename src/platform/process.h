@@ -1,0 +1,24 @@
+// process.h: running a command (argv, never through a shell) with a timeout.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace tide::platform {
+
+struct ProcessResult {
+  int exit_code = -1;     // the exit status when it exited
+  int signal = 0;         // the signal that ended it, or 0
+  bool timed_out = false; // killed (SIGTERM, then SIGKILL after 2 s) at the timeout
+  std::string output;     // stdout and stderr, last 4 KiB
+};
+
+// Runs argv[0] (looked up in PATH) with argv and the current environment plus `env`.
+// A failure to start (no such program) is a Runtime error. REQUIRES: !argv.empty().
+Result<ProcessResult> RunProcess(const std::vector<std::string>& argv,
+                                 const std::map<std::string, std::string>& env, double timeout);
+
+}  // namespace tide::platform
