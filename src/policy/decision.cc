@@ -22,6 +22,8 @@ const char* ReasonName(Reason r) {
     case Reason::kTooManyUnits: return "TooManyUnits";
     case Reason::kScheduledDesired: return "ScheduledDesired";
     case Reason::kPanic: return "Panic";
+    case Reason::kManualOverride: return "ManualOverride";
+    case Reason::kPaused: return "Paused";
   }
   return "Unknown";
 }

@@ -54,6 +54,8 @@ enum class Reason : uint8_t {
   kTooManyUnits,           // lowered to max (possibly a scheduled max)
   kScheduledDesired,       // a scheduled action set the desired capacity
   kPanic,                  // burst mode holds or raises capacity
+  kManualOverride,         // an operator's override is in force (controller)
+  kPaused,                 // the group is paused: decided, not applied (controller)
 };
 const char* ReasonName(Reason r);
 

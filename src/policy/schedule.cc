@@ -30,6 +30,8 @@ double NextFire(const config::Scheduled& s, double after) {
 ScheduleStep AdvanceSchedule(const config::Group& group, double now, ScheduleState* state) {
   ScheduleStep step;
   const auto& policies = group.policies;
+  // A state restored from a different config (policies added or removed) starts over.
+  if (state->initialized && state->next_fire.size() != policies.size()) *state = ScheduleState{};
   if (!state->initialized) {
     state->initialized = true;
     state->next_fire.assign(policies.size(), kInf);

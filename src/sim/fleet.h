@@ -3,6 +3,8 @@
 #pragma once
 
 #include <deque>
+#include <utility>
+#include <vector>
 
 #include "config/config.h"
 
@@ -24,6 +26,12 @@ class Fleet {
   int serving() const { return serving_; }             // units in service
   int warm() const { return warm_; }                   // serving and past warm-up
   int provisioned() const { return booting_ + serving_ + draining_; }  // being paid for
+  // Launches still booting, oldest first: (launched_at, count).
+  std::vector<std::pair<double, int>> Booting() const {
+    std::vector<std::pair<double, int>> out;
+    for (size_t i = ready_; i < cohorts_.size(); ++i) out.emplace_back(cohorts_[i].launched_at, cohorts_[i].count);
+    return out;
+  }
 
  private:
   struct Cohort {
@@ -37,7 +45,7 @@ class Fleet {
   };
   double BilledExtra(double launched_at, double removed_at, int count) const;
 
-  const config::Model& model_;
+  config::Model model_;  // a copy: the fleet outlives no config
   double warmup_;
   std::deque<Cohort> cohorts_;  // in launch order; [0, ready_) serving, [warm_idx_, ready_) warming
   std::deque<Drain> drains_;

@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/result.h"
@@ -51,6 +52,14 @@ struct Retention {
   double total = 90 * 86400;   // then 1-hour means until this age; older is deleted
 };
 
+// Everything one controller tick (or several) writes, applied in one transaction.
+struct Batch {
+  std::vector<MetricSample> samples;
+  std::vector<DecisionRecord> decisions;
+  std::vector<std::pair<std::string, std::string>> states;  // (group, json)
+  double at = 0;  // when the states were taken
+};
+
 class Store {
  public:
   // Opens (creating if needed) the database at `path`, sets WAL mode and runs migrations.
@@ -83,6 +92,10 @@ class Store {
   // The group's pipeline and controller state as an opaque JSON text.
   virtual Status SaveState(const std::string& group, double at, const std::string& json) = 0;
   virtual Result<std::optional<std::string>> LoadState(const std::string& group) = 0;
+
+  // Writes a batch. The default calls the methods above one by one (store_batch.cc); an
+  // implementation may override it to use a single transaction.
+  virtual Status WriteBatch(const Batch& b);
 };
 
 }  // namespace tide::store

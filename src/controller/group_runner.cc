@@ -1,0 +1,290 @@
+#include "controller/group_runner.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <future>
+
+#include <fmt/format.h>
+
+#include "controller/codec.h"
+#include "policy/explain.h"
+
+namespace tide::controller {
+namespace {
+
+double SteadySeconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+GroupRunner::GroupRunner(const config::Group& cfg, std::vector<std::unique_ptr<LiveMetric>> metrics,
+                         std::unique_ptr<actuators::Actuator> actuator, bool dry_run)
+    : cfg_(cfg),
+      metrics_(std::move(metrics)),
+      actuator_(std::move(actuator)),
+      dry_run_(dry_run),
+      fleet_(cfg_.model, cfg_.behavior.warmup) {
+  fleet_.Launch(0, cfg_.capacity.initial, /*ready_now=*/true);
+  obs_.resize(metrics_.size());
+  metric_view_.resize(metrics_.size());
+  for (size_t i = 0; i < metrics_.size(); ++i) {
+    metric_view_[i].name = metrics_[i]->name();
+    descriptions_.push_back(metrics_[i]->source()->Describe());
+  }
+}
+
+void GroupRunner::FetchAll(double now) {
+  if (metrics_.size() <= 1) {
+    for (auto& m : metrics_) m->Fetch(now);
+    return;
+  }
+  // Several sources: fetch concurrently; each is bounded by its own timeout and retries.
+  std::vector<std::future<void>> pending;
+  pending.reserve(metrics_.size());
+  for (auto& m : metrics_) pending.push_back(std::async(std::launch::async, [&m, now] { m->Fetch(now); }));
+  for (auto& f : pending) f.wait();
+}
+
+int GroupRunner::ReadyUnits(double now) const {
+  if (!cfg_.ready_metric.empty()) {
+    const int i = cfg_.FindMetric(cfg_.ready_metric);
+    if (i >= 0 && obs_[i].status == policy::ObservationStatus::kOk && std::isfinite(obs_[i].value)) {
+      return std::clamp(static_cast<int>(std::floor(obs_[i].value + 1e-9)), 0, fleet_.current());
+    }
+  }
+  return fleet_.warm();
+}
+
+TickOutcome GroupRunner::Tick(double now, store::Store* store) {
+  TickOutcome out;
+  FetchAll(now);
+
+  int current = 0;
+  policy::Decision& d = out.decision;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    fleet_.Advance(now);
+    for (size_t i = 0; i < metrics_.size(); ++i) {
+      obs_[i] = metrics_[i]->observation();
+      metric_view_[i] = {metrics_[i]->name(), metrics_[i]->last_value(), metrics_[i]->failing(),
+                         metrics_[i]->last_error(), metrics_[i]->errors()};
+      out.samples.push_back({cfg_.name, metrics_[i]->name(), now, obs_[i].value});
+      if (metrics_[i]->changed()) {
+        store::EventRecord e;
+        e.group = cfg_.name;
+        e.kind = metrics_[i]->failing() ? "source_failed" : "source_recovered";
+        e.at = now;
+        e.message = metrics_[i]->failing()
+                        ? fmt::format("metric {}: {}", metrics_[i]->name(), metrics_[i]->last_error())
+                        : fmt::format("metric {} answers again", metrics_[i]->name());
+        out.events.push_back(e);
+      }
+    }
+    current = fleet_.current();
+    const policy::Inputs in{now, current, ReadyUnits(now), obs_};
+    const double t0 = SteadySeconds();
+    policy::Decide(cfg_, in, state_, &d);
+    out.decide_seconds = SteadySeconds() - t0;
+
+    if (override_ && now >= override_->expires_at) override_.reset();
+    if (override_) {
+      d.desired = std::clamp(override_->desired, d.min, d.max);
+      d.reason = policy::Reason::kManualOverride;
+      d.limited_by = policy::Stage::kClamp;
+      d.message = fmt::format("override: desired {} until {}", d.desired, override_->expires_at);
+    }
+    if (paused_) {
+      d.message = fmt::format("paused: the pipeline proposes {} ({}); nothing applied", d.desired,
+                              policy::ReasonName(d.reason));
+      d.desired = current;
+      d.reason = policy::Reason::kPaused;
+    }
+    last_ = d;
+    evaluated_ = true;
+
+    // Scale-ups whose units are now serving.
+    for (auto it = pending_ready_.begin(); it != pending_ready_.end();) {
+      if (it->ready_at <= now) {
+        it->event.status = "ready";
+        it->event.ready_at = it->ready_at;
+        if (store) (void)store->UpdateEvent(it->event);
+        it = pending_ready_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
+  if (d.desired == current || paused_) return out;
+
+  store::EventRecord e;
+  e.group = cfg_.name;
+  e.kind = "scale";
+  e.at = now;
+  e.from = current;
+  e.to = d.desired;
+  e.decided_at = now;
+  e.message = d.message;
+  if (dry_run_) {
+    e.status = "dry_run";
+    if (store) (void)store->AppendEvent(e);
+    return out;
+  }
+  e.status = "decided";
+  if (store) {
+    if (auto id = store->AppendEvent(e); id.ok()) e.id = *id;
+  }
+  const double t0 = SteadySeconds();
+  out.acted = true;
+  out.action = actuator_->Apply({cfg_.name, d.desired, current, policy::ReasonName(d.reason), d.message});
+  out.actuation_seconds = SteadySeconds() - t0 + out.decide_seconds;
+
+  std::lock_guard<std::mutex> l(mu_);
+  e.applied_at = now + (SteadySeconds() - t0);
+  if (out.action.outcome == actuators::Outcome::kApplied) {
+    ++applied_;
+    if (d.desired > current) {
+      fleet_.Launch(now, d.desired - current);
+      e.status = "applied";
+      pending_ready_.push_back({e, now + cfg_.model.startup});
+    } else {
+      fleet_.Remove(now, current - d.desired);
+      e.status = "ready";  // removed units stop serving at once
+      e.ready_at = e.applied_at;
+    }
+    state_.RecordScale(now, current, d.desired);
+  } else {
+    ++failed_;
+    e.status = actuators::OutcomeName(out.action.outcome);
+    e.message = fmt::format("{}; action {} after {} attempt(s): {}", d.message,
+                            actuators::OutcomeName(out.action.outcome), out.action.attempts,
+                            out.action.detail);
+  }
+  if (store) {
+    if (e.id > 0) {
+      (void)store->UpdateEvent(e);
+    } else {
+      (void)store->AppendEvent(e);
+    }
+  }
+  return out;
+}
+
+void GroupRunner::Pause(bool paused) {
+  std::lock_guard<std::mutex> l(mu_);
+  paused_ = paused;
+}
+
+Status GroupRunner::SetOverride(int desired, double expires_at, double now) {
+  if (desired < 0) return Status::InvalidInput(fmt::format("override desired {}: allowed: >= 0", desired));
+  if (expires_at <= now) {
+    return Status::InvalidInput(fmt::format("override expires_at {}: allowed: a time after now ({})", expires_at, now));
+  }
+  std::lock_guard<std::mutex> l(mu_);
+  override_ = Override{desired, expires_at};
+  return Status::Ok();
+}
+
+nlohmann::json GroupRunner::SaveState() const {
+  std::lock_guard<std::mutex> l(mu_);
+  nlohmann::json booting = nlohmann::json::array();
+  int booting_units = 0;
+  for (const auto& [at, n] : fleet_.Booting()) {
+    booting.push_back({at, n});
+    booting_units += n;
+  }
+  return {{"pipeline", GroupStateToJson(state_)},
+          {"current", fleet_.current()},
+          {"serving", fleet_.current() - booting_units},
+          {"booting", booting},
+          {"paused", paused_},
+          {"override", override_ ? nlohmann::json{{"desired", override_->desired}, {"expires_at", override_->expires_at}}
+                                 : nlohmann::json(nullptr)}};
+}
+
+Status GroupRunner::RestoreState(const nlohmann::json& j, double now) {
+  if (!j.is_object() || !j.contains("pipeline") || j.value("serving", -1) < 0) {
+    return Status::InvalidInput("stored state of group " + cfg_.name + " has an unknown shape");
+  }
+  auto st = GroupStateFromJson(j["pipeline"]);
+  if (!st.ok()) return st.status();
+  std::lock_guard<std::mutex> l(mu_);
+  state_ = std::move(st).value();
+  fleet_ = sim::Fleet(cfg_.model, cfg_.behavior.warmup);
+  fleet_.Launch(0, j.value("serving", 0), /*ready_now=*/true);
+  if (j.contains("booting") && j["booting"].is_array()) {
+    for (const auto& b : j["booting"]) {
+      if (b.is_array() && b.size() == 2) fleet_.Launch(b[0].get<double>(), b[1].get<int>());
+    }
+  }
+  fleet_.Advance(now);
+  paused_ = j.value("paused", false);
+  if (j.contains("override") && j["override"].is_object()) {
+    override_ = Override{j["override"].value("desired", 0), j["override"].value("expires_at", 0.0)};
+  }
+  return Status::Ok();
+}
+
+void GroupRunner::TakeStateFrom(GroupRunner& old, double now) {
+  nlohmann::json j = old.SaveState();
+  (void)RestoreState(j, now);
+}
+
+bool GroupRunner::evaluated() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return evaluated_;
+}
+
+nlohmann::json GroupRunner::LastDecisionJson() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return evaluated_ ? DecisionToJson(cfg_, last_) : nlohmann::json(nullptr);
+}
+
+nlohmann::json GroupRunner::Summary() const {
+  nlohmann::json last = LastDecisionJson();
+  std::lock_guard<std::mutex> l(mu_);
+  nlohmann::json metrics = nlohmann::json::array();
+  for (size_t i = 0; i < metric_view_.size(); ++i) {
+    const MetricView& m = metric_view_[i];
+    metrics.push_back({{"name", m.name},
+                       {"source", descriptions_[i]},
+                       {"value", std::isfinite(m.value) ? nlohmann::json(m.value) : nlohmann::json(nullptr)},
+                       {"failing", m.failing},
+                       {"error", m.error}});
+  }
+  return {{"name", cfg_.name},
+          {"desired", evaluated_ ? last_.desired : fleet_.current()},
+          {"current", fleet_.current()},
+          {"ready", fleet_.warm()},
+          {"min", cfg_.capacity.min},
+          {"max", cfg_.capacity.max},
+          {"evaluation_interval", cfg_.evaluation_interval},
+          {"paused", paused_},
+          {"dry_run", dry_run_},
+          {"override", override_ ? nlohmann::json{{"desired", override_->desired}, {"expires_at", override_->expires_at}}
+                                 : nlohmann::json(nullptr)},
+          {"actuator", actuator_->Describe()},
+          {"metrics", metrics},
+          {"last_decision", last}};
+}
+
+GroupRunner::Gauges GroupRunner::gauges() const {
+  Gauges g;
+  std::lock_guard<std::mutex> l(mu_);
+  g.current = fleet_.current();
+  g.desired = evaluated_ ? last_.desired : g.current;
+  g.ready = fleet_.warm();
+  g.paused = paused_;
+  g.reason = evaluated_ ? policy::ReasonName(last_.reason) : "";
+  if (evaluated_) {
+    for (const auto& p : last_.proposals) g.proposals.emplace_back(cfg_.policies[p.policy].name, p.active ? p.desired : -1);
+  }
+  for (const auto& m : metric_view_) g.metrics.push_back({m.name, m.value, !m.failing, m.errors});
+  g.actions_applied = applied_;
+  g.actions_failed = failed_;
+  return g;
+}
+
+}  // namespace tide::controller

@@ -1,0 +1,120 @@
+// group_runner.h: one group under the live controller. A tick fetches the group's metrics
+// (concurrently when there are several), runs the same pipeline as the simulator, applies
+// the decision through the actuator (idempotent: "set to N"), and records what happened.
+// Thread-safety: Tick() runs on one worker at a time (the controller guarantees it); the
+// read accessors may be called concurrently from API threads (guarded by mu_).
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "actuators/actuator.h"
+#include "config/config.h"
+#include "controller/live_metric.h"
+#include "policy/pipeline.h"
+#include "sim/fleet.h"
+#include "store/store.h"
+
+namespace tide::controller {
+
+struct Override {
+  int desired = 0;
+  double expires_at = 0;
+};
+
+// What a tick produced, for the controller to record and count.
+struct TickOutcome {
+  policy::Decision decision;
+  bool acted = false;                    // an action was attempted
+  actuators::ActionResult action;        // when acted
+  double decide_seconds = 0;             // Decide() alone
+  double actuation_seconds = 0;          // from the decision to the action's result
+  std::vector<store::MetricSample> samples;
+  std::vector<store::EventRecord> events;  // new events (not yet stored)
+};
+
+class GroupRunner {
+ public:
+  GroupRunner(const config::Group& cfg, std::vector<std::unique_ptr<LiveMetric>> metrics,
+              std::unique_ptr<actuators::Actuator> actuator, bool dry_run);
+
+  // Evaluates at `now`. `store` receives the decided/applied scale event synchronously
+  // (so a crash after an action cannot forget it); may be null in tests.
+  TickOutcome Tick(double now, store::Store* store);
+
+  const config::Group& config() const { return cfg_; }
+  double next_due() const { return next_due_; }
+  void set_next_due(double t) { next_due_ = t; }
+
+  // Operator controls (thread-safe).
+  void Pause(bool paused);
+  Status SetOverride(int desired, double expires_at, double now);
+
+  // State for restarts: pipeline state, applied capacity, units still booting, controls.
+  nlohmann::json SaveState() const;
+  Status RestoreState(const nlohmann::json& j, double now);
+  // Carries state over from the runner this one replaces at a config reload.
+  void TakeStateFrom(GroupRunner& old, double now);
+
+  // Snapshot for the API and /metrics (thread-safe).
+  nlohmann::json Summary() const;
+  nlohmann::json LastDecisionJson() const;
+  bool evaluated() const;
+  struct Gauges {
+    int desired = 0, current = 0, ready = 0;
+    bool paused = false;
+    std::string reason;
+    std::vector<std::pair<std::string, int>> proposals;  // policy name, desired (-1 none)
+    struct Metric {
+      std::string name;
+      double value;
+      bool up;
+      long long errors;
+    };
+    std::vector<Metric> metrics;
+    long long actions_applied = 0, actions_failed = 0;
+  };
+  Gauges gauges() const;
+
+ private:
+  void FetchAll(double now);
+  int ReadyUnits(double now) const;
+
+  const config::Group cfg_;
+  std::vector<std::unique_ptr<LiveMetric>> metrics_;
+  std::unique_ptr<actuators::Actuator> actuator_;
+  const bool dry_run_;
+  double next_due_ = 0;
+
+  mutable std::mutex mu_;  // guards everything below
+  policy::GroupState state_;
+  sim::Fleet fleet_;       // the readiness model: ordered units serve after model.startup
+  bool paused_ = false;
+  std::optional<Override> override_;
+  policy::Decision last_;
+  bool evaluated_ = false;
+  std::vector<policy::Observation> obs_;
+  long long applied_ = 0, failed_ = 0;
+  struct PendingReady {
+    store::EventRecord event;
+    double ready_at;
+  };
+  std::vector<PendingReady> pending_ready_;
+  // What the API may read of the metrics, copied under mu_ at each tick.
+  struct MetricView {
+    std::string name;
+    double value = policy::kNaN;
+    bool failing = false;
+    std::string error;
+    long long errors = 0;
+  };
+  std::vector<MetricView> metric_view_;
+  std::vector<std::string> descriptions_;  // immutable after construction
+};
+
+}  // namespace tide::controller

@@ -1,0 +1,46 @@
+#include "controller/live_metric.h"
+
+namespace tide::controller {
+
+void LiveMetric::Seed(double at, double value) {
+  window_.emplace_back(at, value);
+  sum_ += value;
+}
+
+void LiveMetric::Fetch(double now) {
+  auto r = source_->Fetch(now);
+  const bool was_failing = failing_;
+  obs_.at = now;
+  obs_.panic_value = policy::kNaN;
+  if (!r.ok()) {
+    failing_ = true;
+    ++errors_;
+    last_error_ = r.status().message();
+    obs_.status = policy::ObservationStatus::kFailed;
+    obs_.value = policy::kNaN;
+  } else if (r->no_data) {
+    failing_ = false;
+    last_error_.clear();
+    obs_.status = policy::ObservationStatus::kNoData;
+    obs_.value = policy::kNaN;
+  } else {
+    failing_ = false;
+    last_error_.clear();
+    last_value_ = r->value;
+    window_.emplace_back(now, r->value);
+    sum_ += r->value;
+  }
+  // Keep readings strictly inside the window (now - window, now].
+  while (!window_.empty() && window_.front().first <= now - cfg_.source.window) {
+    sum_ -= window_.front().second;
+    window_.pop_front();
+  }
+  if (window_.empty()) sum_ = 0;
+  if (r.ok() && !r->no_data) {
+    obs_.status = policy::ObservationStatus::kOk;
+    obs_.value = sum_ / static_cast<double>(window_.size());
+  }
+  changed_ = was_failing != failing_;
+}
+
+}  // namespace tide::controller

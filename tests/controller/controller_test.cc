@@ -1,0 +1,263 @@
+// The live loop with a manual clock, fake sources and actuators: scale-out and scale-in,
+// a failing source (no scale-in, fallback, recovery), a failing actuator, pause and
+// override, restart from the store, reload.
+#include "controller/controller.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+
+#include "testing/fakes.h"
+#include "testing/groups.h"
+
+namespace tide::controller {
+namespace {
+
+using testing::FakeActuator;
+using testing::FakeSource;
+
+struct Rig {
+  ManualClock clock{1'000'000};
+  std::shared_ptr<FakeSource::Shared> src = std::make_shared<FakeSource::Shared>();
+  std::shared_ptr<FakeActuator::Shared> act = std::make_shared<FakeActuator::Shared>();
+  std::unique_ptr<store::Store> store;
+  std::string dir;
+
+  Rig() {
+    char tmpl[] = "/tmp/tide-ctl-XXXXXX";
+    dir = mkdtemp(tmpl);
+  }
+  ~Rig() { std::filesystem::remove_all(dir); }
+
+  // Average-value target tracking on one live metric: desired = ceil(value / 10).
+  config::Config Config(int min = 1, int max = 20) {
+    auto g = tide::testing::MakeGroup(min, max, {"rps"});
+    g.name = "web";
+    g.metrics[0].source.type = "prometheus";
+    g.metrics[0].source.window = 1;  // the latest reading only
+    g.capacity.initial = min;
+    g.model.startup = 30;
+    g.evaluation_interval = 15;
+    g.policies = {tide::testing::TargetTracking(0, 10, 0.0, config::TargetType::kAverageValue)};
+    g.on_missing_metrics = {3, config::Fallback::kCurrentIfHigher, 6};
+    config::Config c;
+    c.groups.push_back(g);
+    return c;
+  }
+
+  std::unique_ptr<Controller> Make(const config::Config& cfg, bool with_store = true) {
+    if (with_store && !store) {
+      auto s = store::Store::Open(dir + "/tide.db");
+      EXPECT_TRUE(s.ok()) << s.status().message();
+      store = std::move(s).value();
+    }
+    ControllerDeps deps;
+    deps.clock = &clock;
+    deps.store = with_store ? store.get() : nullptr;
+    deps.make_source = [this](const config::Group&, const config::Metric&) -> Result<std::unique_ptr<sources::MetricSource>> {
+      return std::unique_ptr<sources::MetricSource>(new FakeSource(src));
+    };
+    deps.make_actuator = [this](const config::Group&) -> Result<std::unique_ptr<actuators::Actuator>> {
+      return std::unique_ptr<actuators::Actuator>(new FakeActuator(act));
+    };
+    auto c = Controller::Create(cfg, ControllerOptions{}, deps);
+    EXPECT_TRUE(c.ok()) << c.status().message();
+    return std::move(c).value();
+  }
+
+  void Load(double v) {
+    std::lock_guard<std::mutex> l(src->mu);
+    src->value = v;
+  }
+  void SourceDown(bool down) {
+    std::lock_guard<std::mutex> l(src->mu);
+    src->fail = down;
+  }
+  int Applied() {
+    std::lock_guard<std::mutex> l(act->mu);
+    return static_cast<int>(act->applied.size());
+  }
+  int LastDesired() {
+    std::lock_guard<std::mutex> l(act->mu);
+    return act->applied.empty() ? -1 : act->applied.back().desired;
+  }
+  // Advances 15 s and ticks.
+  void Step(Controller& c) {
+    clock.Advance(15);
+    c.Tick(clock.Now());
+  }
+};
+
+TEST(Controller, ScalesOutOnRisingLoadAndInAfterTheWindow) {
+  Rig rig;
+  auto c = rig.Make(rig.Config());
+  rig.Load(10);
+  c->Tick(rig.clock.Now());
+  EXPECT_EQ(rig.Applied(), 0);  // 1 unit wanted, 1 running
+  rig.Load(55);
+  rig.Step(*c);
+  EXPECT_EQ(rig.LastDesired(), 5);  // HPA default: max(+100 %, +4) from 1 = 5
+  rig.Step(*c);
+  EXPECT_EQ(rig.LastDesired(), 6);
+  // Load falls: the 300 s scale-down window holds 6, then scale-in.
+  rig.Load(10);
+  int first_down_at = -1;
+  for (int k = 0; k < 30 && first_down_at < 0; ++k) {
+    rig.Step(*c);
+    if (rig.LastDesired() < 6) first_down_at = k;
+  }
+  ASSERT_GE(first_down_at, 0);
+  EXPECT_GE((first_down_at + 1) * 15, 300 - 15);
+  EXPECT_EQ(rig.LastDesired(), 1);
+  // The events record decided -> applied -> ready timings.
+  c->Flush();
+  auto events = c->Events("web", 0, 100);
+  int scale = 0;
+  for (const auto& e : events)
+    if (e["kind"] == "scale") ++scale;
+  EXPECT_EQ(scale, rig.Applied());
+}
+
+TEST(Controller, SourceDownNeverScalesInAndFallbackThenRecovers) {
+  Rig rig;
+  auto c = rig.Make(rig.Config());
+  rig.Load(40);
+  c->Tick(rig.clock.Now());
+  EXPECT_EQ(rig.LastDesired(), 4);
+  rig.SourceDown(true);
+  rig.Step(*c);
+  rig.Step(*c);
+  EXPECT_EQ(rig.LastDesired(), 4);  // held: missing data never scales in
+  rig.Step(*c);                     // 3rd failure: current_if_higher 6
+  EXPECT_EQ(rig.LastDesired(), 6);
+  auto g = c->GetGroup("web", 5);
+  ASSERT_TRUE(g.ok());
+  EXPECT_EQ((*g)["last_decision"]["reason"], "Fallback");
+  EXPECT_TRUE((*g)["metrics"][0]["failing"].get<bool>());
+  rig.SourceDown(false);
+  rig.Load(40);
+  rig.Step(*c);
+  g = c->GetGroup("web", 5);
+  EXPECT_FALSE((*g)["metrics"][0]["failing"].get<bool>());
+  EXPECT_NE((*g)["last_decision"]["reason"], "Fallback");
+  bool failed_event = false, recovered_event = false;
+  for (const auto& e : c->Events("web", 0, 100)) {
+    failed_event |= e["kind"] == "source_failed";
+    recovered_event |= e["kind"] == "source_recovered";
+  }
+  EXPECT_TRUE(failed_event);
+  EXPECT_TRUE(recovered_event);
+}
+
+TEST(Controller, FailingActuatorIsRetriedOnTheNextEvaluation) {
+  Rig rig;
+  auto c = rig.Make(rig.Config());
+  rig.act->fail = true;
+  rig.Load(30);
+  c->Tick(rig.clock.Now());
+  EXPECT_EQ(rig.Applied(), 0);
+  auto g = c->GetGroup("web", 1);
+  EXPECT_EQ((*g)["current"], 1);  // nothing changed
+  rig.act->fail = false;
+  rig.Step(*c);
+  EXPECT_EQ(rig.LastDesired(), 3);
+  bool failed = false;
+  for (const auto& e : c->Events("web", 0, 100)) failed |= e["status"] == "failed";
+  EXPECT_TRUE(failed);
+}
+
+TEST(Controller, PauseAndOverride) {
+  Rig rig;
+  auto c = rig.Make(rig.Config());
+  ASSERT_TRUE(c->Pause("web", true).ok());
+  rig.Load(80);
+  c->Tick(rig.clock.Now());
+  EXPECT_EQ(rig.Applied(), 0);
+  EXPECT_EQ((*c->GetGroup("web", 1))["last_decision"]["reason"], "Paused");
+  ASSERT_TRUE(c->Pause("web", false).ok());
+  ASSERT_TRUE(c->Override("web", 12, rig.clock.Now() + 60).ok());
+  rig.Step(*c);
+  EXPECT_EQ(rig.LastDesired(), 12);
+  EXPECT_FALSE(c->Override("web", 3, rig.clock.Now() - 1).ok());
+  EXPECT_EQ(c->Pause("nope", true).code(), StatusCode::kNotFound);
+}
+
+TEST(Controller, RestartResumesStateWithoutRepeatingAnAction) {
+  Rig rig;
+  {
+    auto c = rig.Make(rig.Config());
+    rig.Load(50);
+    c->Tick(rig.clock.Now());
+    EXPECT_EQ(rig.LastDesired(), 5);
+    rig.Load(10);  // wants 1, but the scale-down window remembers 5
+    rig.Step(*c);
+    c->Flush();
+  }  // "crash": the controller is gone, the store stays
+  const int actions_before = rig.Applied();
+  auto c = rig.Make(rig.Config());
+  rig.Step(*c);
+  EXPECT_EQ(rig.Applied(), actions_before);  // no repeated action, window still holds 5
+  EXPECT_EQ((*c->GetGroup("web", 1))["current"], 5);
+  EXPECT_EQ((*c->GetGroup("web", 1))["last_decision"]["reason"], "ScaleDownStabilized");
+}
+
+TEST(Controller, ReloadRefusesABrokenConfigAndKeepsRunning) {
+  Rig rig;
+  rig.Make(rig.Config());  // opens the store
+  std::string path = rig.dir + "/cfg.yaml";
+  FILE* f = fopen(path.c_str(), "w");
+  fputs("groups:\n  - name: web\n    capacity: {min: 5, max: 2}\n", f);
+  fclose(f);
+  // Reload through the real loader: the broken file is refused, the running config stays.
+  ControllerOptions opt;
+  opt.config_path = path;
+  ControllerDeps deps;
+  deps.clock = &rig.clock;
+  deps.store = rig.store.get();
+  deps.make_source = [&](const config::Group&, const config::Metric&) -> Result<std::unique_ptr<sources::MetricSource>> {
+    return std::unique_ptr<sources::MetricSource>(new FakeSource(rig.src));
+  };
+  deps.make_actuator = [&](const config::Group&) -> Result<std::unique_ptr<actuators::Actuator>> {
+    return std::unique_ptr<actuators::Actuator>(new FakeActuator(rig.act));
+  };
+  auto ctl = Controller::Create(rig.Config(), opt, deps);
+  ASSERT_TRUE(ctl.ok());
+  Status s = (*ctl)->Reload();
+  EXPECT_EQ(s.code(), StatusCode::kInvalidInput);
+  EXPECT_NE(s.message().find("capacity.min"), std::string::npos) << s.message();
+  rig.Load(30);
+  (*ctl)->Tick(rig.clock.Now());
+  EXPECT_EQ(rig.LastDesired(), 3);  // still deciding with the old config
+  // A valid config with a new max is applied and keeps the state.
+  ASSERT_TRUE((*ctl)->ApplyConfig(rig.Config(1, 2)).ok());
+  rig.Step(**ctl);
+  EXPECT_EQ((*(*ctl)->GetGroup("web", 1))["max"], 2);
+  EXPECT_EQ(rig.LastDesired(), 2);
+}
+
+TEST(Controller, MetricsExposition) {
+  Rig rig;
+  auto c = rig.Make(rig.Config());
+  rig.Load(30);
+  c->Tick(rig.clock.Now());
+  const std::string text = c->MetricsText();
+  EXPECT_NE(text.find("tide_group_desired{group=\"web\"} 3"), std::string::npos) << text;
+  EXPECT_NE(text.find("tide_decision_latency_seconds_bucket"), std::string::npos);
+  EXPECT_NE(text.find("tide_policy_proposal{group=\"web\",policy=\"tt0\"} 3"), std::string::npos) << text;
+  EXPECT_TRUE(c->Ready());
+}
+
+TEST(Controller, LoopRunsOnItsOwnAndStopsCleanly) {
+  Rig rig;
+  auto c = rig.Make(rig.Config());
+  rig.Load(30);
+  c->Start();
+  for (int i = 0; i < 200 && rig.Applied() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  c->Stop();
+  EXPECT_EQ(rig.LastDesired(), 3);
+  c->Stop();  // idempotent
+}
+
+}  // namespace
+}  // namespace tide::controller
