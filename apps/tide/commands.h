@@ -20,4 +20,19 @@ struct SimulateArgs {
 };
 Status RunSimulate(const SimulateArgs& args);
 
+struct RunArgs {
+  std::string config;
+  std::string listen;        // overrides api.listen
+  std::string db = "tide.db";
+  bool dry_run = false;
+};
+Status RunDaemon(const RunArgs& args);
+
+struct ClientArgs {
+  std::string server = "http://127.0.0.1:8080";
+  std::string token;
+};
+Status RunStatus(const ClientArgs& args);
+Status RunExplain(const ClientArgs& args, const std::string& group, int decisions);
+
 }  // namespace tide::app

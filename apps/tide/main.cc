@@ -2,6 +2,7 @@
 // parses arguments and maps Status to the exit codes of the stable contract
 // (0 success, 1 runtime failure, 2 bad input).
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -32,6 +33,26 @@ int main(int argc, char** argv) {
   simulate->add_option("--report", sim.report, "write the HTML report");
   simulate->add_option("--json", sim.json, "write the summary JSON ('-' = stdout)");
 
+  tide::app::RunArgs run_args;
+  auto* run = app.add_subcommand("run", "run the live controller (daemon)");
+  run->add_option("config", run_args.config, "YAML config")->required();
+  run->add_option("--listen", run_args.listen, "API address host:port (default: api.listen, 127.0.0.1:8080)");
+  run->add_option("--db", run_args.db, "SQLite store (default ./tide.db)");
+  run->add_flag("--dry-run", run_args.dry_run, "decide and record, apply nothing");
+
+  tide::app::ClientArgs client;
+  if (const char* t = std::getenv("TIDE_API_TOKEN")) client.token = t;
+  auto* status = app.add_subcommand("status", "show every group of a running tide");
+  status->add_option("--server", client.server, "tide's API (default http://127.0.0.1:8080)");
+  status->add_option("--token", client.token, "bearer token (or TIDE_API_TOKEN)");
+  std::string explain_group;
+  int explain_n = 5;
+  auto* explain = app.add_subcommand("explain", "explain a group's last decisions");
+  explain->add_option("group", explain_group, "group name")->required();
+  explain->add_option("-n,--decisions", explain_n, "how many decisions (default 5)");
+  explain->add_option("--server", client.server, "tide's API (default http://127.0.0.1:8080)");
+  explain->add_option("--token", client.token, "bearer token (or TIDE_API_TOKEN)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -41,9 +62,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    if (argc > 1 && argv[1][0] != '-' && std::string(argv[1]) != "validate" &&
-        std::string(argv[1]) != "simulate") {
-      std::fprintf(stderr, "tide: unknown command '%s'; allowed: validate, simulate\n", argv[1]);
+    const std::string first = argc > 1 ? argv[1] : "";
+    if (!first.empty() && first[0] != '-' && first != "validate" && first != "simulate" &&
+        first != "run" && first != "status" && first != "explain") {
+      std::fprintf(stderr, "tide: unknown command '%s'; allowed: validate, simulate, run, status, explain\n", argv[1]);
       return 2;
     }
     std::fprintf(stderr, "tide: %s\nRun 'tide --help' for the usage.\n", e.what());
@@ -53,6 +75,9 @@ int main(int argc, char** argv) {
   tide::Status st;
   if (*validate) st = tide::app::RunValidate(validate_args);
   if (*simulate) st = tide::app::RunSimulate(sim);
+  if (*run) st = tide::app::RunDaemon(run_args);
+  if (*status) st = tide::app::RunStatus(client);
+  if (*explain) st = tide::app::RunExplain(client, explain_group, explain_n);
   if (!st.ok()) {
     std::fprintf(stderr, "%s\n", st.message().c_str());
     return st.exit_code();

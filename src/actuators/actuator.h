@@ -39,6 +39,9 @@ class Actuator {
 
 struct ActuatorDeps {
   platform::HttpClient* http = nullptr;
+  // Seconds before the first retry; each further retry waits twice as long, capped at 5 s
+  // (0.5, 1, 2, 4, 5, 5, ...). Tests make it small so retries do not sleep seconds.
+  double backoff_base = 0.5;
 };
 
 // exec: runs command (argv; "{desired}", "{current}", "{group}" replaced in each argument;

@@ -1,6 +1,7 @@
 // loader.cc: reading the file, the document's top level and the plain sections of a group
-// (resource, capacity, model, metrics). Policies and behavior are in parse_policies.cc and
-// parse_behavior.cc; the typed YAML reads in yaml_reader.cc.
+// (resource, capacity, model, metrics, ready_metric). The other sections are in parse_*.cc
+// (sources, policies, behavior, actuator, and the top-level api and retention); the typed
+// YAML reads in yaml_reader.cc.
 #include "config/loader.h"
 
 #include <fmt/format.h>
@@ -19,10 +20,9 @@ namespace internal {
 namespace {
 
 const std::vector<std::string_view> kGroupKeys = {
-    "name",     "resource", "capacity",          "model", "evaluation_interval", "metrics",
-    "policies", "behavior", "on_missing_metrics"};
-const std::vector<std::string_view> kSignalNames = {"utilization", "load", "backlog",
-                                                    "load_per_unit"};
+    "name",    "resource",     "capacity", "model",    "evaluation_interval",
+    "metrics", "ready_metric", "policies", "behavior", "on_missing_metrics",
+    "actuator"};
 
 void ParseResource(Reader& r, const Field& f, Resource* out) {
   MapFields m(r, f);
@@ -80,18 +80,6 @@ void ParseModel(Reader& r, const Field& f, Model* out) {
   }
 }
 
-void ParseSource(Reader& r, const Field& f, MetricSource* out) {
-  MapFields m(r, f);
-  if (!m.ok()) return;
-  m.CheckKeys({"type", "signal", "window", "max_age"});
-  int type = 0;
-  if (m.Has("type") && r.ReadEnum(m.Get("type"), {"simulated"}, &type)) out->type = "simulated";
-  int signal = static_cast<int>(out->signal);
-  if (r.ReadEnum(m.Get("signal"), kSignalNames, &signal)) out->signal = static_cast<Signal>(signal);
-  r.ReadDuration(m.Get("window"), Bound::kPositive, &out->window);
-  r.ReadDuration(m.Get("max_age"), Bound::kNonNegative, &out->max_age);
-}
-
 void ParseMetrics(Reader& r, const Field& f, std::vector<Metric>* out) {
   std::vector<Field> items;
   if (!r.ReadSequence(f, /*non_empty=*/false, &items)) return;
@@ -129,9 +117,13 @@ void ParseGroup(Reader& r, const Field& f, NameSet& group_names, Group* g) {
   ParseModel(r, m.Get("model"), &g->model);
   r.ReadDuration(m.Get("evaluation_interval"), Bound::kPositive, &g->evaluation_interval);
   ParseMetrics(r, m.Get("metrics"), &g->metrics);
+  int ready = -1;
+  if (ReadMetricName(r, m.Get("ready_metric"), *g, &ready) && ready >= 0)
+    g->ready_metric = g->metrics[ready].name;
   ParsePolicies(r, m.Get("policies"), g);
   ParseBehavior(r, m.Get("behavior"), &g->behavior);
   ParseOnMissingMetrics(r, m.Get("on_missing_metrics"), &g->on_missing_metrics);
+  ParseActuator(r, m.Get("actuator"), &g->actuator);
 }
 
 void ParseDocument(Reader& r, const std::string& text, Config* config) {
@@ -160,7 +152,9 @@ void ParseDocument(Reader& r, const std::string& text, Config* config) {
     return;
   }
   MapFields top(r, root);
-  top.CheckKeys({"groups"});
+  top.CheckKeys({"groups", "api", "retention"});
+  ParseApi(r, top.Get("api"), &config->api);
+  ParseRetention(r, top.Get("retention"), &config->retention);
   const Field groups = top.Get("groups");
   if (!groups.present) {
     r.Missing(root, "groups", "a non-empty sequence of groups");

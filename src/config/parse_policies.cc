@@ -31,24 +31,7 @@ void ReadMetricRef(Reader& r, const MapFields& m, const Group& g, int* out) {
     r.Missing(m.self(), "metric", "the name of one of this group's metrics");
     return;
   }
-  std::string name;
-  if (!r.ReadString(f, &name)) return;
-  const int i = g.FindMetric(name);
-  if (i >= 0) {
-    *out = i;
-    return;
-  }
-  std::vector<std::string_view> names;
-  for (const Metric& metric : g.metrics) {
-    if (!metric.name.empty() && std::find(names.begin(), names.end(), metric.name) == names.end())
-      names.push_back(metric.name);
-  }
-  if (names.empty()) {
-    r.Fail(f, "unknown metric; this group defines no metrics");
-  } else {
-    r.Fail(f, fmt::format("unknown metric; this group's metrics: {}{}", JoinNames(names),
-                          Suggestion(name, names)));
-  }
+  ReadMetricName(r, f, g, out);
 }
 
 void ParseTargetTracking(Reader& r, const MapFields& m, const Group& g, TargetTracking* out) {
@@ -272,6 +255,25 @@ void ParseScheduled(Reader& r, const MapFields& m, Scheduled* out) {
 }
 
 }  // namespace
+
+bool ReadMetricName(Reader& r, const Field& f, const Group& g, int* index) {
+  if (!f.present) return true;
+  std::string name;
+  if (!r.ReadString(f, &name)) return false;
+  const int i = g.FindMetric(name);
+  if (i >= 0) {
+    *index = i;
+    return true;
+  }
+  std::vector<std::string_view> names;
+  for (const Metric& metric : g.metrics) {
+    if (!metric.name.empty() && std::find(names.begin(), names.end(), metric.name) == names.end())
+      names.push_back(metric.name);
+  }
+  if (names.empty()) return r.Fail(f, "unknown metric; this group defines no metrics");
+  return r.Fail(f, fmt::format("unknown metric; this group's metrics: {}{}", JoinNames(names),
+                               Suggestion(name, names)));
+}
 
 void ParsePolicies(Reader& r, const Field& f, Group* g) {
   std::vector<Field> items;

@@ -284,11 +284,15 @@ bool Reader::ReadDuration(const Field& f, Bound bound, double* out) {
   return true;
 }
 
-bool Reader::ReadString(const Field& f, std::string* out) {
+bool Reader::ReadString(const Field& f, std::string* out, bool allow_empty) {
   if (!f.present) return true;
   const Kind k = Classify(f.node);
-  if (k != Kind::kString) return Fail(f, fmt::format("expected a string, got {}", KindName(k)));
-  if (f.node.Scalar().empty()) return Fail(f, "must not be empty");
+  if (k != Kind::kString) {
+    const bool scalar = k == Kind::kInt || k == Kind::kFloat || k == Kind::kBool;
+    return Fail(
+        f, fmt::format("expected a string, got {}{}", KindName(k), scalar ? " (quote it)" : ""));
+  }
+  if (f.node.Scalar().empty() && !allow_empty) return Fail(f, "must not be empty");
   *out = f.node.Scalar();
   return true;
 }
@@ -378,6 +382,12 @@ MapFields::MapFields(Reader& r, const Field& f) : r_(r), self_(f) {
 bool MapFields::Has(std::string_view key) const {
   return std::any_of(entries_.begin(), entries_.end(),
                      [&](const Entry& e) { return e.key == key; });
+}
+
+std::vector<std::pair<std::string, Mark>> MapFields::Keys() const {
+  std::vector<std::pair<std::string, Mark>> keys;
+  for (const Entry& e : entries_) keys.emplace_back(e.key, e.key_mark);
+  return keys;
 }
 
 Field MapFields::Get(std::string_view key) const {

@@ -69,7 +69,9 @@ class Reader {
   bool ReadInt(const Field& f, int at_least, int* out);
   bool ReadNumber(const Field& f, Bound bound, double* out);
   bool ReadDuration(const Field& f, Bound bound, double* out);
-  bool ReadString(const Field& f, std::string* out);
+  // A string; "" is a problem unless `allow_empty`. A plain number or boolean is not a string
+  // (the message says to quote it).
+  bool ReadString(const Field& f, std::string* out, bool allow_empty = false);
   // A string naming one of `options`; *out is its index.
   bool ReadEnum(const Field& f, const std::vector<std::string_view>& options, int* out);
   // A name per IsName.
@@ -98,6 +100,8 @@ class MapFields {
 
   bool ok() const { return ok_; }  // the field is a map
   bool Has(std::string_view key) const;
+  // The keys given (duplicates once), in file order, with the marks of the keys.
+  std::vector<std::pair<std::string, Mark>> Keys() const;
   // The value at `key`; not present (with the map's mark) when the key is absent.
   Field Get(std::string_view key) const;
   void CheckKeys(const std::vector<std::string_view>& allowed);

@@ -4,8 +4,11 @@
 // data" (e.g. an empty Prometheus vector) into kNoData.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "config/config.h"
@@ -42,11 +45,19 @@ class MetricSource {
 struct SourceDeps {
   platform::HttpClient* http = nullptr;
   std::string proc_root = "/proc";  // procfs root (tests point it at a fixture tree)
+  // Waits between retry attempts (seconds). Tests replace it to record the backoff instead
+  // of sleeping. Called from the thread that calls Fetch/History.
+  std::function<void(double)> sleep = [](double seconds) {
+    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  };
 };
 
 // Builds the source for a validated metric config ("simulated" is not a live source:
 // InvalidInput). Retries with exponential backoff (0.1 s, 0.2 s, ... capped at 2 s) up to
-// source.retries extra attempts, each attempt bounded by source.timeout.
+// source.retries extra attempts, each attempt bounded by source.timeout. Only Runtime errors
+// (transport, timeouts) are retried; an InvalidInput answer is returned at once. The error
+// after several attempts is the last one, prefixed "after N attempts: ". Sources connect
+// lazily: building one does no I/O, so tide starts while a backend is down.
 Result<std::unique_ptr<MetricSource>> MakeSource(const config::MetricSource& source,
                                                  const SourceDeps& deps);
 

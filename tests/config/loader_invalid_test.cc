@@ -5,26 +5,9 @@
 #include <string>
 
 #include "config/loader.h"
+#include "invalid_case.h"
 
 namespace tide::config {
-namespace {
-
-struct InvalidCase {
-  const char* name;
-  const char* yaml;
-  int line;
-  int column;
-  const char* key_path;
-  const char* message;  // a substring of Problem::ToString()
-};
-
-std::string AllProblems(const LoadResult& r) {
-  std::string all;
-  for (const Problem& p : r.problems) all += p.ToString() + "\n";
-  return all;
-}
-
-class LoaderInvalid : public testing::TestWithParam<InvalidCase> {};
 
 TEST_P(LoaderInvalid, ReportsOneProblemWithPositionKeyAndMessage) {
   const InvalidCase& c = GetParam();
@@ -38,6 +21,8 @@ TEST_P(LoaderInvalid, ReportsOneProblemWithPositionKeyAndMessage) {
   EXPECT_NE(p.ToString().find(c.message), std::string::npos) << p.ToString();
 }
 
+namespace {
+
 const InvalidCase kCases[] = {
     // ---- unknown keys ----
     {"UnknownGroupKeySuggestsTheClosest", R"(groups:
@@ -46,12 +31,12 @@ const InvalidCase kCases[] = {
 )",
      3, 5, "groups[0].behavoir",
      "x.yaml:3:5: groups[0].behavoir: unknown key 'behavoir'; allowed: name, resource, capacity, "
-     "model, evaluation_interval, metrics, policies, behavior, on_missing_metrics (did you mean "
-     "'behavior'?)"},
+     "model, evaluation_interval, metrics, ready_metric, policies, behavior, on_missing_metrics, "
+     "actuator (did you mean 'behavior'?)"},
     {"UnknownTopLevelKey", R"(groups: [{name: web}]
 version: 2
 )",
-     2, 1, "version", "unknown key 'version'; allowed: groups"},
+     2, 1, "version", "unknown key 'version'; allowed: groups, api, retention"},
     {"UnknownKeyInStep", R"(groups:
   - name: web
     metrics: [{name: q}]
@@ -401,10 +386,7 @@ version: 2
      3, 42, "groups[0].on_missing_metrics.after_failures", "bad value '0': must be >= 1"},
 };
 
-INSTANTIATE_TEST_SUITE_P(Cases, LoaderInvalid, testing::ValuesIn(kCases),
-                         [](const testing::TestParamInfo<InvalidCase>& info) {
-                           return std::string(info.param.name);
-                         });
+INSTANTIATE_TEST_SUITE_P(Cases, LoaderInvalid, testing::ValuesIn(kCases), InvalidCaseName);
 
 }  // namespace
 }  // namespace tide::config

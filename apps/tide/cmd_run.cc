@@ -1,0 +1,122 @@
+// cmd_run.cc: `tide run` — the composition root of the live controller: real clock, curl,
+// SQLite, sources and actuators from the config, the HTTP API, signals.
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "actuators/actuator.h"
+#include "api/control_plane.h"
+#include "api/server.h"
+#include "commands.h"
+#include "config/loader.h"
+#include "controller/controller.h"
+#include "platform/http_client.h"
+#include "platform/real_clock.h"
+#include "platform/signals.h"
+#include "sources/source.h"
+#include "store/store.h"
+
+namespace tide::app {
+namespace {
+
+// Forwards the API's calls to the controller (keeps api and controller independent).
+class PlaneAdapter : public api::ControlPlane {
+ public:
+  explicit PlaneAdapter(controller::Controller* c) : c_(c) {}
+  nlohmann::json ListGroups() override { return c_->ListGroups(); }
+  Result<nlohmann::json> GetGroup(const std::string& n, int d) override { return c_->GetGroup(n, d); }
+  nlohmann::json Events(const std::string& g, double since, int limit) override {
+    return c_->Events(g, since, limit);
+  }
+  Status Pause(const std::string& g) override { return c_->Pause(g, true); }
+  Status Resume(const std::string& g) override { return c_->Pause(g, false); }
+  Status Override(const std::string& g, int d, double exp) override { return c_->Override(g, d, exp); }
+  Status Reload() override { return c_->Reload(); }
+  std::string MetricsText() override { return c_->MetricsText(); }
+  bool Ready() override { return c_->Ready(); }
+  double Now() override { return c_->Now(); }
+
+ private:
+  controller::Controller* c_;
+};
+
+}  // namespace
+
+Status RunDaemon(const RunArgs& a) {
+  auto loaded = config::LoadConfig(a.config);
+  if (!loaded.ok()) return loaded.status();
+  const config::Config& cfg = *loaded;
+  for (const auto& g : cfg.groups) {
+    for (const auto& m : g.metrics) {
+      if (m.source.type == "simulated") {
+        return Status::InvalidInput(fmt::format(
+            "{}:{}:{}: groups.{}.metrics.{}.source.type: bad value 'simulated': allowed in tide run: "
+            "prometheus, redis, procfs, http_json (simulated signals exist only in tide simulate)",
+            a.config, m.mark.line, m.mark.column, g.name, m.name));
+      }
+    }
+  }
+
+  platform::BlockDaemonSignals();  // before any thread starts
+  auto store = store::Store::Open(a.db);
+  if (!store.ok()) return store.status();
+  auto http = platform::MakeCurlHttpClient();
+  platform::RealClock clock;
+
+  controller::ControllerDeps deps;
+  deps.clock = &clock;
+  deps.store = store->get();
+  platform::HttpClient* http_ptr = http.get();
+  deps.make_source = [http_ptr](const config::Group&, const config::Metric& m) {
+    sources::SourceDeps sd;
+    sd.http = http_ptr;
+    return sources::MakeSource(m.source, sd);
+  };
+  deps.make_actuator = [http_ptr](const config::Group& g) {
+    actuators::ActuatorDeps ad;
+    ad.http = http_ptr;
+    return actuators::MakeActuator(g.actuator, ad);
+  };
+  controller::ControllerOptions opt;
+  opt.config_path = a.config;
+  opt.dry_run = a.dry_run;
+  auto ctl = controller::Controller::Create(cfg, opt, deps);
+  if (!ctl.ok()) return ctl.status();
+
+  PlaneAdapter plane(ctl->get());
+  api::ServerOptions so;
+  so.listen = a.listen.empty() ? cfg.api.listen : a.listen;
+  so.token = cfg.api.token;
+  if (const char* t = std::getenv("TIDE_API_TOKEN"); t && *t) so.token = t;
+  auto server = api::Server::Start(so, &plane);
+  if (!server.ok()) return server.status();
+
+  std::fprintf(stderr, "tide: running %zu group(s) from %s%s; API on port %d; store %s\n", cfg.groups.size(),
+               a.config.c_str(), a.dry_run ? " (dry run: nothing is applied)" : "", (*server)->port(),
+               a.db.c_str());
+  (*ctl)->Start();
+  double last_compact = 0;
+  while (true) {
+    const platform::SignalEvent ev = platform::WaitSignal(1.0);
+    if (ev == platform::SignalEvent::kStop) break;
+    if (ev == platform::SignalEvent::kReload) {
+      Status s = (*ctl)->Reload();
+      std::fprintf(stderr, "tide: reload: %s\n", s.ok() ? "applied" : s.message().c_str());
+    }
+    const double now = clock.Now();
+    if (now - last_compact > 3600) {
+      store::Retention r{cfg.retention.raw, cfg.retention.minute, cfg.retention.total};
+      if (Status s = (*store)->Compact(now, r); !s.ok()) std::fprintf(stderr, "tide: compaction: %s\n", s.message().c_str());
+      last_compact = now;
+    }
+  }
+  std::fprintf(stderr, "tide: stopping: finishing in-flight actions and flushing the store\n");
+  (*server)->Stop();
+  (*ctl)->Stop();
+  return Status::Ok();
+}
+
+}  // namespace tide::app

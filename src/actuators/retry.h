@@ -1,0 +1,27 @@
+// retry.h: the retry loop every actuator shares. One attempt is a value (outcome and detail);
+// the loop retries failed and timed-out attempts with doubling backoff.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "actuators/actuator.h"
+
+namespace tide::actuators {
+
+struct Attempt {
+  Outcome outcome = Outcome::kApplied;  // kApplied ends the loop; kFailed and kTimedOut retry
+  std::string detail;
+};
+
+// Seconds to wait before retry number `retry` (1-based): base * 2^(retry-1), at most 5 s.
+// With base 0.5: 0.5, 1, 2, 4, 5, 5, ...
+double BackoffDelay(double base, int retry);
+
+// Runs `attempt` once, then up to `retries` more times while it does not apply, sleeping
+// BackoffDelay(backoff_base, n) before retry n. The result carries the number of attempts and
+// the outcome and detail of the last one. REQUIRES: retries >= 0.
+ActionResult ApplyWithRetries(int retries, double backoff_base,
+                              const std::function<Attempt()>& attempt);
+
+}  // namespace tide::actuators

@@ -1,0 +1,45 @@
+// control_plane.h: what the HTTP API needs from the running controller. The controller
+// implements it (controller/controller.h); API tests use a fake. All methods are
+// thread-safe: the server calls them from its worker threads.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/result.h"
+
+namespace tide::api {
+
+class ControlPlane {
+ public:
+  virtual ~ControlPlane() = default;
+
+  // [{"name","desired","current","ready","paused","override":{desired,expires_at}|null,
+  //   "last_decision":{...}|null, "min","max","evaluation_interval"}]
+  virtual nlohmann::json ListGroups() = 0;
+  // The group's state plus its last `decisions` decisions (newest first), each with its
+  // explanation. NotFound for an unknown group.
+  virtual Result<nlohmann::json> GetGroup(const std::string& name, int decisions) = 0;
+  // Events newest first; group "" = all; since in epoch seconds.
+  virtual nlohmann::json Events(const std::string& group, double since, int limit) = 0;
+
+  // NotFound for an unknown group.
+  virtual Status Pause(const std::string& group) = 0;
+  virtual Status Resume(const std::string& group) = 0;
+  // Holds `desired` until epoch second `expires_at` (clamped to the group's bounds).
+  // InvalidInput for desired < 0 or an expiry in the past.
+  virtual Status Override(const std::string& group, int desired, double expires_at) = 0;
+  // Re-reads and validates the config file; InvalidInput with every problem when refused
+  // (the running config stays).
+  virtual Status Reload() = 0;
+
+  // Prometheus text exposition of the controller's metrics.
+  virtual std::string MetricsText() = 0;
+  // true once every group has completed its first evaluation.
+  virtual bool Ready() = 0;
+  // Seconds since the epoch, from the controller's clock (for override expiry parsing).
+  virtual double Now() = 0;
+};
+
+}  // namespace tide::api

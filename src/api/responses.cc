@@ -1,0 +1,58 @@
+#include "api/responses.h"
+
+#include <fmt/format.h>
+
+namespace tide::api {
+namespace {
+
+// Request paths are client data: cut them short before putting them in a message.
+std::string ShowPath(const std::string& path) {
+  return path.size() > 200 ? path.substr(0, 197) + "..." : path;
+}
+
+}  // namespace
+
+void SendJson(httplib::Response& res, int status, const nlohmann::json& body) {
+  res.status = status;
+  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                  kJsonContentType);
+}
+
+void SendError(httplib::Response& res, int status, const std::string& message) {
+  SendJson(res, status, nlohmann::json{{"error", message}});
+}
+
+void SendStatus(httplib::Response& res, const Status& status, int invalid_input_code) {
+  switch (status.code()) {
+    case StatusCode::kNotFound:
+      return SendError(res, 404, status.message());
+    case StatusCode::kInvalidInput:
+      return SendError(res, invalid_input_code, status.message());
+    default:
+      return SendError(res, 500, status.message());
+  }
+}
+
+std::string DefaultErrorMessage(int status, const httplib::Request& req) {
+  switch (status) {
+    case 400:
+      return "malformed HTTP request (unparsable request line or headers, or an unsupported "
+             "method)";
+    case 404:
+      return fmt::format(
+          "no endpoint {} {}; endpoints: GET /healthz, /readyz, /metrics, /api/v1/groups, "
+          "/api/v1/groups/{{name}}, /api/v1/events; POST /api/v1/groups/{{name}}/pause, "
+          "/resume, /override, /api/v1/reload",
+          req.method, ShowPath(req.path));
+    case 413:
+      return fmt::format("request body larger than {} bytes (64 KiB)", kMaxBodyBytes);
+    case 414:
+      return "request URI too long";
+    case 416:
+      return "unsatisfiable Range header";
+    default:
+      return fmt::format("HTTP error {}", status);
+  }
+}
+
+}  // namespace tide::api
