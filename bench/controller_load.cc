@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <string>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -56,9 +57,11 @@ config::Group MakeGroup(int i, double interval, double window) {
 int main(int argc, char** argv) {
   double seconds = 60;
   int groups = 1000;
+  std::string db;  // with --db PATH every decision, sample and state goes to SQLite as in tide run
   for (int i = 1; i + 1 < argc; ++i) {
     if (!std::strcmp(argv[i], "--seconds")) seconds = std::atof(argv[i + 1]);
     if (!std::strcmp(argv[i], "--groups")) groups = std::atoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--db")) db = argv[i + 1];
   }
   const double kInterval = 15, kWindow = 60;
   config::Config cfg;
@@ -70,6 +73,16 @@ int main(int argc, char** argv) {
   auto act = std::make_shared<testing::FakeActuator::Shared>();
   controller::ControllerDeps deps;
   deps.clock = &clock;
+  std::unique_ptr<store::Store> st;
+  if (!db.empty()) {
+    auto opened = store::Store::Open(db);
+    if (!opened.ok()) {
+      std::fprintf(stderr, "%s\n", opened.status().message().c_str());
+      return 1;
+    }
+    st = std::move(opened).value();
+    deps.store = st.get();
+  }
   deps.make_source = [&](const config::Group&, const config::Metric&) -> Result<std::unique_ptr<sources::MetricSource>> {
     return std::unique_ptr<sources::MetricSource>(new testing::FakeSource(src));
   };
@@ -94,8 +107,9 @@ int main(int argc, char** argv) {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
   long long evals = 0;
-  if (auto p = metrics.find("tide_evaluations_total "); p != std::string::npos) evals = std::atoll(metrics.c_str() + p + 23);
-  std::printf("groups                 %d at a %.0f s interval\n", groups, kInterval);
+  if (auto p = metrics.find("\ntide_evaluations_total "); p != std::string::npos) evals = std::atoll(metrics.c_str() + p + 24);
+  std::printf("groups                 %d at a %.0f s interval, store: %s\n", groups, kInterval,
+              db.empty() ? "none" : db.c_str());
   std::printf("wall                   %.1f s\n", wall);
   std::printf("evaluations            %lld (%.1f per second)\n", evals, evals / (wall + 2));
   std::printf("cpu                    %.3f s = %.2f %% of one core\n", cpu, 100 * cpu / wall);

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "commands.h"
+#include "config/live.h"
 #include "config/loader.h"
 #include "core/duration.h"
 #include "files.h"
@@ -51,6 +52,11 @@ Status RunSimulate(const SimulateArgs& a) {
   if (!cfg.ok()) return cfg.status();
   auto group = PickGroup(*cfg, a.group, a.config);
   if (!group.ok()) return group.status();
+  if (auto problems = config::CheckForSimulation(*cfg, **group); !problems.empty()) {
+    std::string msg;
+    for (const auto& p : problems) msg += (msg.empty() ? "" : "\n") + p.ToString();
+    return Status::InvalidInput(msg);
+  }
   auto trace = sim::ReadTrace(a.trace);
   if (!trace.ok()) return trace.status();
 

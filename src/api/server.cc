@@ -179,7 +179,8 @@ class HttpServer final : public Server {
       Handler h = [allow](const Request& req, Response& res) {
         res.set_header("Allow", allow);
         SendError(res, 405,
-                  fmt::format("{} is not allowed on {}; allowed: {}", req.method, req.path, allow));
+                  fmt::format("{} is not allowed on {}; allowed: {}", req.method,
+                              req.path.substr(0, 200), allow));
       };
       for (const Endpoint& e : endpoints) {
         if (e.method == method) h = e.handler;

@@ -1,6 +1,6 @@
 // live.h: which metrics need the outside world. A group's metrics are either signals of the
 // simulator (source type simulated) or live sources (prometheus, redis, procfs, http_json);
-// `tide simulate` can replay only the former, `tide run` reads both.
+// `tide simulate` can replay only the former, `tide run` reads only the latter.
 #pragma once
 
 #include <vector>

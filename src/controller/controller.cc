@@ -85,9 +85,8 @@ void Controller::Record(const std::shared_ptr<GroupRunner>& r, TickOutcome& out)
   evaluations_.fetch_add(1, std::memory_order_relaxed);
   decision_latency_.Observe(out.decide_seconds);
   if (out.acted) actuation_latency_.Observe(out.actuation_seconds);
-  if (deps_.store) {
-    for (auto& e : out.events) (void)deps_.store->AppendEvent(e);
-  }
+  if (!deps_.store) return;  // nothing to record (tests, benchmarks without a store)
+  for (auto& e : out.events) (void)deps_.store->AppendEvent(e);
   {
     std::lock_guard<std::mutex> l(batch_mu_);
     for (auto& s : out.samples) batch_.samples.push_back(std::move(s));

@@ -2,6 +2,7 @@
 // and records every call; it knows nothing of policies or clamping.
 #pragma once
 
+#include <atomic>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -21,18 +22,18 @@ class FakeControlPlane : public ControlPlane {
     double expires_at;
   };
 
-  // --- canned data (set before the server starts, or under `mu`) ---
+  // --- canned data: set before the requests that read it ---
   std::set<std::string> known = {"web", "worker"};
   nlohmann::json groups = nlohmann::json::array(
       {{{"name", "web"}, {"desired", 3}, {"current", 3}, {"paused", false}},
        {{"name", "worker"}, {"desired", 1}, {"current", 2}, {"paused", true}}});
   nlohmann::json events = nlohmann::json::array({{{"group", "web"}, {"type", "scaled"}}});
   std::string metrics = "# TYPE tide_up gauge\ntide_up 1\n";
-  bool ready = true;
+  std::atomic<bool> ready{true};
   double now = 1000;
   Status override_status;  // returned for known groups
   Status reload_status;
-  bool throw_in_list = false;  // ListGroups throws a nlohmann exception
+  std::atomic<bool> throw_in_list{false};  // ListGroups throws a nlohmann exception
 
   // --- recorded calls ---
   mutable std::mutex mu;

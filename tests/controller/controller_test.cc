@@ -261,3 +261,40 @@ TEST(Controller, LoopRunsOnItsOwnAndStopsCleanly) {
 
 }  // namespace
 }  // namespace tide::controller
+
+namespace tide::controller {
+namespace {
+
+// A step in load reaches a scale-out order within one evaluation interval plus the metric
+// window (the bound of issue #4): 15 s interval, 60 s window, utilisation 0.6 -> 1.2 at a
+// 0.6 target. The step happens between two evaluations, at a random phase (seeded).
+TEST(Controller, StepInLoadOrdersScaleOutWithinIntervalPlusWindow) {
+  for (double phase : {0.0, 1.0, 7.5, 14.9}) {
+    Rig rig;
+    config::Config cfg = rig.Config(1, 50);
+    auto& g = cfg.groups[0];
+    g.metrics[0].source.window = 60;
+    g.policies = {tide::testing::TargetTracking(0, 0.6, 0.1, config::TargetType::kValue)};
+    g.capacity.initial = 4;
+    auto c = rig.Make(cfg, /*with_store=*/false);
+    rig.Load(0.6);
+    for (int i = 0; i < 8; ++i) rig.Step(*c);  // steady state, full window
+    ASSERT_EQ(rig.Applied(), 0);
+    const double step_at = rig.clock.Now() + phase;
+    rig.clock.Set(step_at);
+    rig.Load(1.2);
+    // Evaluations continue on their 15 s grid.
+    double ordered_at = -1;
+    for (int i = 0; i < 10 && ordered_at < 0; ++i) {
+      rig.clock.Set(step_at - phase + 15 * (i + 1));
+      c->Tick(rig.clock.Now());
+      if (rig.Applied() > 0) ordered_at = rig.clock.Now();
+    }
+    ASSERT_GE(ordered_at, 0) << "no scale-out order after the step";
+    EXPECT_LE(ordered_at - step_at, 15 + 60) << "phase " << phase;
+    EXPECT_GT(rig.LastDesired(), 4);
+  }
+}
+
+}  // namespace
+}  // namespace tide::controller
