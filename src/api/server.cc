@@ -112,6 +112,16 @@ class HttpServer final : public Server {
     // httplib 0.11 caps Content-Length bodies (413) but reads chunked bodies without limit:
     // refuse bodies of unknown length before anything is read.
     http_.set_pre_routing_handler([](const Request& req, Response& res) {
+      // A POST with neither header (`curl -X POST` without -d) would be read until the
+      // connection closes: answer at once with what to send instead.
+      if (req.method == "POST" && !req.has_header("Content-Length") &&
+          !req.has_header("Transfer-Encoding")) {
+        res.set_header("Connection", "close");
+        SendError(res, 411,
+                  "POST needs a Content-Length header; an empty body is fine "
+                  "(curl -X POST -d '' URL)");
+        return httplib::Server::HandlerResponse::Handled;
+      }
       if (!req.has_header("Transfer-Encoding")) return httplib::Server::HandlerResponse::Unhandled;
       res.set_header("Connection", "close");
       SendError(res, 411,

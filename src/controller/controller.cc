@@ -34,6 +34,7 @@ Result<std::unique_ptr<Controller>> Controller::Create(const config::Config& cfg
         }
       }
     }
+    for (const auto& problem : r->Backfill(now)) c->Event(r->config().name, "backfill_failed", problem);
     r->set_next_due(now);
   }
   c->runners_ = std::move(runners).value();
@@ -272,7 +273,10 @@ Status Controller::Reload() {
   config::LoadResult r = deps_.load_config(opt_.config_path);
   if (!r.problems.empty()) {
     std::string msg = fmt::format("config {} refused; the running config stays:", opt_.config_path);
-    for (const auto& p : r.problems) msg += "\n" + p.ToString();
+    for (const auto& p : r.problems) {
+      msg += '\n';
+      msg += p.ToString();
+    }
     Event("", "config_refused", msg);
     return Status::InvalidInput(msg);
   }

@@ -35,6 +35,23 @@ GroupRunner::GroupRunner(const config::Group& cfg, std::vector<std::unique_ptr<L
   }
 }
 
+std::vector<std::string> GroupRunner::Backfill(double now) {
+  std::vector<std::string> problems;
+  for (auto& m : metrics_) {
+    const config::Metric& cfg = cfg_.metrics[cfg_.FindMetric(m->name())];
+    const double step = std::max(1.0, std::min(cfg_.evaluation_interval, cfg.source.window));
+    auto history = m->source()->History(now - cfg.source.window, now, step);
+    if (!history.ok()) {
+      problems.push_back(fmt::format("group {} metric {}: backfill: {}", cfg_.name, m->name(),
+                                     history.status().message()));
+      continue;
+    }
+    for (const auto& s : *history)
+      if (s.at > now - cfg.source.window && s.at < now) m->Seed(s.at, s.value);
+  }
+  return problems;
+}
+
 void GroupRunner::FetchAll(double now) {
   if (metrics_.size() <= 1) {
     for (auto& m : metrics_) m->Fetch(now);

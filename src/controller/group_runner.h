@@ -43,6 +43,11 @@ class GroupRunner {
   GroupRunner(const config::Group& cfg, std::vector<std::unique_ptr<LiveMetric>> metrics,
               std::unique_ptr<actuators::Actuator> actuator, bool dry_run);
 
+  // Fills each metric's window from its source's history (Prometheus range queries), so the
+  // first decisions after a start see a full window. Sources without history are skipped;
+  // a failing history query is reported in the returned messages and otherwise ignored.
+  std::vector<std::string> Backfill(double now);
+
   // Evaluates at `now`. `store` receives the decided/applied scale event synchronously
   // (so a crash after an action cannot forget it); may be null in tests.
   TickOutcome Tick(double now, store::Store* store);

@@ -1,5 +1,6 @@
 // What the server answers to requests no handler accepts: wrong methods, unknown paths,
 // oversized bodies, and handlers that throw.
+#include <algorithm>
 #include <gtest/gtest.h>
 
 #include "api_test_support.h"
@@ -89,6 +90,21 @@ TEST_F(ErrorsTest, ChunkedBodyIs411) {
     EXPECT_NE(response.find("request bodies need a Content-Length"), std::string::npos);
   }
   EXPECT_TRUE(plane_.overrides.empty());
+}
+
+TEST_F(ErrorsTest, PostWithoutContentLengthIs411AtOnce) {
+  // `curl -X POST URL` sends neither Content-Length nor Transfer-Encoding: answered at once
+  // with what to send, never read until the connection closes; nothing is paused.
+  const std::string response =
+      RawExchange(server_->port(), "POST /api/v1/groups/web/pause HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(RawStatus(response), 411);
+  EXPECT_NE(response.find("curl -X POST -d ''"), std::string::npos) << response;
+  EXPECT_EQ(std::count(plane_.calls.begin(), plane_.calls.end(), "Pause web"), 0);
+  // With an empty body (Content-Length: 0) the same request works.
+  const std::string ok = RawExchange(
+      server_->port(), "POST /api/v1/groups/web/pause HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+  EXPECT_EQ(RawStatus(ok), 200) << ok;
+  EXPECT_EQ(std::count(plane_.calls.begin(), plane_.calls.end(), "Pause web"), 1);
 }
 
 TEST_F(ErrorsTest, ThrowingHandlerIs500AndLogged) {

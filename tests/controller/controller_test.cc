@@ -298,3 +298,42 @@ TEST(Controller, StepInLoadOrdersScaleOutWithinIntervalPlusWindow) {
 
 }  // namespace
 }  // namespace tide::controller
+
+namespace tide::controller {
+namespace {
+
+// A source with history: the first decision after a start sees the backfilled window.
+class HistorySource : public sources::MetricSource {
+ public:
+  Result<sources::Reading> Fetch(double) override { return sources::Reading{40, false}; }
+  Result<std::vector<sources::Sample>> History(double from, double to, double step) override {
+    std::vector<sources::Sample> out;
+    for (double t = from; t < to; t += step) out.push_back({t, 100});
+    return out;
+  }
+  std::string Describe() const override { return "history"; }
+};
+
+TEST(Controller, BackfillFillsTheWindowAtStart) {
+  Rig rig;
+  config::Config cfg = rig.Config(1, 50);
+  cfg.groups[0].metrics[0].source.window = 60;
+  ControllerDeps deps;
+  deps.clock = &rig.clock;
+  deps.make_source = [](const config::Group&, const config::Metric&) -> Result<std::unique_ptr<sources::MetricSource>> {
+    return std::unique_ptr<sources::MetricSource>(new HistorySource);
+  };
+  deps.make_actuator = [&](const config::Group&) -> Result<std::unique_ptr<actuators::Actuator>> {
+    return std::unique_ptr<actuators::Actuator>(new FakeActuator(rig.act));
+  };
+  auto c = Controller::Create(cfg, ControllerOptions{}, deps);
+  ASSERT_TRUE(c.ok());
+  (*c)->Tick(rig.clock.Now());
+  // Window (now-60, now]: history at -45, -30, -15 (value 100) and the fetch now (40):
+  // mean 85 -> ceil(85 / 10) = 9 units; without the backfill it would be 4.
+  auto g = (*c)->GetGroup("web", 1);
+  EXPECT_EQ((*g)["last_decision"]["proposals"][0]["desired"], 9);
+}
+
+}  // namespace
+}  // namespace tide::controller
