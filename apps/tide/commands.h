@@ -20,6 +20,15 @@ struct SimulateArgs {
 };
 Status RunSimulate(const SimulateArgs& args);
 
+struct RecommendArgs {
+  std::string config, trace, slo, group;
+  double train_fraction = 0.5;
+  std::string family = "all";
+  std::string step = "1s", start_time;
+  std::string out, json;
+};
+Status RunRecommend(const RecommendArgs& args);
+
 struct RunArgs {
   std::string config;
   std::string listen;        // overrides api.listen

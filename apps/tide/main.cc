@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "commands.h"
+#include "forecast_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"tide: decides how much capacity each scalable target needs, and when"};
@@ -32,6 +33,29 @@ int main(int argc, char** argv) {
   simulate->add_option("--timeline", sim.timeline, "write the per-step timeline CSV");
   simulate->add_option("--report", sim.report, "write the HTML report");
   simulate->add_option("--json", sim.json, "write the summary JSON ('-' = stdout)");
+
+  tide::app::RecommendArgs rec;
+  auto* recommend = app.add_subcommand("recommend", "the cheapest policy that meets an SLO on a trace");
+  recommend->add_option("--config", rec.config, "YAML config (its model, bounds and schedules are kept)")->required();
+  recommend->add_option("--trace", rec.trace, "trace CSV (timestamp,value)")->required();
+  recommend->add_option("--slo", rec.slo, "bounds on summary figures, e.g. tau_under<=1,unserved_fraction<=0.001")->required();
+  recommend->add_option("--group", rec.group, "group to tune (default: the only group)");
+  recommend->add_option("--train-fraction", rec.train_fraction, "share of the trace to tune on (default 0.5)");
+  recommend->add_option("--family", rec.family, "reactive | predictive | hybrid | all (default all)");
+  recommend->add_option("--step", rec.step, "simulation step (default 1s)");
+  recommend->add_option("--start-time", rec.start_time, "wall-clock time of trace second 0 (RFC 3339)");
+  recommend->add_option("--out", rec.out, "write the chosen group as a ready YAML config");
+  recommend->add_option("--json", rec.json, "write the result as JSON ('-' = stdout)");
+
+  tide::app::ForecastArgs fc;
+  auto* forecast = app.add_subcommand("forecast", "forecast a trace from a time on, or backtest the models");
+  forecast->add_option("--trace", fc.trace, "trace CSV (timestamp,value)")->required();
+  forecast->add_option("--at", fc.at, "fit on the trace up to T (trace seconds or a duration like 10d)");
+  forecast->add_option("--horizon", fc.horizon, "how far ahead (default 2h)");
+  forecast->add_option("--model", fc.model, "model name or auto (default auto)");
+  forecast->add_option("--csv", fc.csv, "write t,mean,lo80,hi80,lo95,hi95 ('-' = stdout)");
+  forecast->add_option("--json", fc.json, "write the forecast as JSON ('-' = stdout)");
+  forecast->add_flag("--backtest", fc.backtest, "rolling-origin MASE, sMAPE and coverage per model");
 
   tide::app::RunArgs run_args;
   auto* run = app.add_subcommand("run", "run the live controller (daemon)");
@@ -64,8 +88,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     const std::string first = argc > 1 ? argv[1] : "";
     if (!first.empty() && first[0] != '-' && first != "validate" && first != "simulate" &&
-        first != "run" && first != "status" && first != "explain") {
-      std::fprintf(stderr, "tide: unknown command '%s'; allowed: validate, simulate, run, status, explain\n", argv[1]);
+        first != "run" && first != "status" && first != "explain" && first != "recommend" &&
+        first != "forecast") {
+      std::fprintf(stderr, "tide: unknown command '%s'; allowed: validate, simulate, recommend, forecast, run, status, explain\n", argv[1]);
       return 2;
     }
     std::fprintf(stderr, "tide: %s\nRun 'tide --help' for the usage.\n", e.what());
@@ -76,6 +101,8 @@ int main(int argc, char** argv) {
   if (*validate) st = tide::app::RunValidate(validate_args);
   if (*simulate) st = tide::app::RunSimulate(sim);
   if (*run) st = tide::app::RunDaemon(run_args);
+  if (*recommend) st = tide::app::RunRecommend(rec);
+  if (*forecast) st = tide::app::RunForecast(fc);
   if (*status) st = tide::app::RunStatus(client);
   if (*explain) st = tide::app::RunExplain(client, explain_group, explain_n);
   if (!st.ok()) {

@@ -318,4 +318,6 @@ std::optional<double> CronSchedule::LastAtOrBefore(double at, double horizon) co
   return std::nullopt;
 }
 
+std::string CronSchedule::zone_name() const { return zone_ ? std::string(zone_->name()) : "UTC"; }
+
 }  // namespace tide::calendar

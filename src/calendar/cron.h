@@ -42,6 +42,8 @@ class CronSchedule {
   std::optional<double> LastAtOrBefore(double at, double horizon) const;
 
   const std::string& text() const { return text_; }
+  // The IANA name of the zone it is evaluated in ("Europe/Berlin", "UTC").
+  std::string zone_name() const;
 
  private:
   // Whether a day with this day of month (1-31) and weekday (0-6, Sunday = 0) matches the

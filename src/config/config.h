@@ -122,7 +122,28 @@ struct Scheduled {
   std::optional<int> desired;
 };
 
-enum class PolicyKind { kTargetTracking, kStep, kScheduled };
+// Predictive scaling: provisions ahead of a forecast of the metric (a total load rate),
+// fitted on the metric's own history (policy/predictive.h).
+struct Predictive {
+  int metric = -1;                   // a total (e.g. requests per second over the group)
+  double target = 0.8;               // utilisation per unit to provision at; (0, 1]
+  double quantile = 0.5;             // of the forecast distribution to provision for; (0, 1)
+  bool scale = true;                 // mode forecast_and_scale (true) or forecast_only
+  double scheduling_buffer = 300;    // seconds; launch lead = buffer + model.startup
+  std::string model = "auto";        // forecast::MakeModel name
+  double refit_interval = 3600;      // seconds between refits; > 0
+  double horizon = 7200;             // seconds forecast at each refit; >= 7200
+  double min_history = 86400;        // seconds of history before it proposes; >= 86400
+  double max_history = 14 * 86400;   // seconds of history used at most
+  bool breach_increase = false;      // max_capacity_breach: honor (false) or increase
+  double breach_buffer = 10;         // percent above max allowed when increase
+  double max_change = 0.5;           // at most this fraction of current added per decision
+  bool scale_in = false;             // the guard: may a forecast lower capacity?
+  double breaker_threshold = 0.5;    // recent relative error (MAE / mean) that opens the breaker
+  double breaker_window = 3600;      // seconds of forecast errors the breaker looks at
+};
+
+enum class PolicyKind { kTargetTracking, kStep, kScheduled, kPredictive };
 
 struct Policy {
   std::string name;  // defaults to "<type>#<index>"
@@ -130,6 +151,7 @@ struct Policy {
   TargetTracking target_tracking;  // valid when kind == kTargetTracking
   StepScaling step;                // valid when kind == kStep
   Scheduled scheduled;             // valid when kind == kScheduled
+  Predictive predictive;           // valid when kind == kPredictive
   Mark mark;
 };
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <limits>
 
 #include "config/parse.h"
@@ -11,11 +12,15 @@
 namespace tide::config::internal {
 namespace {
 
-const std::vector<std::string_view> kPolicyTypes = {"target_tracking", "step", "scheduled"};
+const std::vector<std::string_view> kPolicyTypes = {"target_tracking", "step", "scheduled",
+                                                    "predictive"};
 const std::vector<std::string_view> kKeysByType[] = {
     {"type", "name", "metric", "target", "target_type", "tolerance"},
     {"type", "name", "metric", "threshold", "steps"},
     {"type", "name", "cron", "at", "timezone", "set"},
+    {"type", "name", "metric", "target", "quantile", "mode", "scheduling_buffer", "model",
+     "refit_interval", "horizon", "min_history", "max_history", "max_capacity_breach",
+     "max_change", "scale_in", "breaker"},
 };
 
 // The later of two present fields in the file, where a conflict between them is reported.
@@ -254,6 +259,82 @@ void ParseScheduled(Reader& r, const MapFields& m, Scheduled* out) {
     r.Fail(s.Get("min"), fmt::format("must be <= set.max ({})", *out->max));
 }
 
+// `predictive`: see config.h (struct Predictive) and docs/CONFIG.md.
+void ParsePredictive(Reader& r, const MapFields& m, const Group& g, Predictive* out) {
+  ReadMetricRef(r, m, g, &out->metric);
+  const Field target = m.Get("target");
+  if (r.ReadNumber(target, Bound::kPositive, &out->target) && out->target > 1)
+    r.Fail(target, "a utilisation target per unit in (0, 1]");
+  const Field q = m.Get("quantile");
+  if (r.ReadNumber(q, Bound::kPositive, &out->quantile) && out->quantile >= 1)
+    r.Fail(q, "a quantile in (0, 1), e.g. 0.9");
+  int mode = 0;
+  if (r.ReadEnum(m.Get("mode"), {"forecast_and_scale", "forecast_only"}, &mode)) out->scale = mode == 0;
+  r.ReadDuration(m.Get("scheduling_buffer"), Bound::kNonNegative, &out->scheduling_buffer);
+  const Field model = m.Get("model");
+  if (model.present && r.ReadString(model, &out->model)) {
+    static const std::vector<std::string_view> kModels = {
+        "auto", "ensemble", "ets", "seasonal_naive_daily", "seasonal_naive_weekly", "regression",
+        "moving_average"};
+    if (std::find(kModels.begin(), kModels.end(), out->model) == kModels.end())
+      r.Fail(model, fmt::format("one of {}", JoinNames(kModels)));
+  }
+  r.ReadDuration(m.Get("refit_interval"), Bound::kPositive, &out->refit_interval);
+  const Field horizon = m.Get("horizon");
+  if (r.ReadDuration(horizon, Bound::kPositive, &out->horizon) && out->horizon < 7200)
+    r.Fail(horizon, "a duration >= 2h (the forecast must reach past the launch lead)");
+  const Field min_h = m.Get("min_history");
+  if (r.ReadDuration(min_h, Bound::kPositive, &out->min_history) && out->min_history < 86400)
+    r.Fail(min_h, "a duration >= 24h (a day of history at least)");
+  const Field max_h = m.Get("max_history");
+  if (r.ReadDuration(max_h, Bound::kPositive, &out->max_history) && out->max_history < out->min_history)
+    r.Fail(max_h, fmt::format("a duration >= min_history ({})", FormatDuration(out->min_history)));
+  const Field breach = m.Get("max_capacity_breach");
+  if (breach.present) {
+    MapFields b(r, breach);
+    if (b.ok()) {
+      b.CheckKeys({"behavior", "buffer"});
+      int behavior = 0;
+      if (r.ReadEnum(b.Get("behavior"), {"honor", "increase"}, &behavior)) out->breach_increase = behavior == 1;
+      r.ReadNumber(b.Get("buffer"), Bound::kNonNegative, &out->breach_buffer);
+      if (b.Has("buffer") && !out->breach_increase)
+        r.Fail(b.Get("buffer"), "only with behavior: increase");
+    }
+  }
+  const Field change = m.Get("max_change");
+  if (change.present) {
+    std::string text = change.node.IsScalar() ? change.node.Scalar() : "";
+    const bool percent = !text.empty() && text.back() == '%';
+    if (percent) text.pop_back();
+    char* end = nullptr;
+    const double n = std::strtod(text.c_str(), &end);
+    const double v = !text.empty() && end == text.c_str() + text.size() ? (percent ? n / 100 : n) : -1;
+    if (!(v > 0)) {
+      r.Fail(change, "a fraction > 0 or a percent, e.g. 0.5 or 50%");
+    } else {
+      out->max_change = v;
+    }
+  }
+  const Field scale_in = m.Get("scale_in");
+  if (scale_in.present) {
+    const std::string v = scale_in.node.IsScalar() ? scale_in.node.Scalar() : "";
+    if (v == "true" || v == "false") {
+      out->scale_in = v == "true";
+    } else {
+      r.Fail(scale_in, "true or false");
+    }
+  }
+  const Field breaker = m.Get("breaker");
+  if (breaker.present) {
+    MapFields b(r, breaker);
+    if (b.ok()) {
+      b.CheckKeys({"threshold", "window"});
+      r.ReadNumber(b.Get("threshold"), Bound::kPositive, &out->breaker_threshold);
+      r.ReadDuration(b.Get("window"), Bound::kPositive, &out->breaker_window);
+    }
+  }
+}
+
 }  // namespace
 
 bool ReadMetricName(Reader& r, const Field& f, const Group& g, int* index) {
@@ -307,6 +388,9 @@ void ParsePolicies(Reader& r, const Field& f, Group* g) {
             break;
           case PolicyKind::kScheduled:
             ParseScheduled(r, m, &p.scheduled);
+            break;
+          case PolicyKind::kPredictive:
+            ParsePredictive(r, m, *g, &p.predictive);
             break;
         }
       }

@@ -17,6 +17,7 @@ const char* PolicyType(config::PolicyKind k) {
     case config::PolicyKind::kTargetTracking: return "target_tracking";
     case config::PolicyKind::kStep: return "step";
     case config::PolicyKind::kScheduled: return "scheduled";
+    case config::PolicyKind::kPredictive: return "predictive";
   }
   return "unknown";
 }
@@ -40,7 +41,8 @@ json DecisionToJson(const config::Group& g, const policy::Decision& d) {
                          {"type", PolicyType(cfg.kind)},
                          {"desired", p.active ? json(p.desired) : json(nullptr)},
                          {"metric_value", Num(p.metric_value)},
-                         {"status", StatusName(p.status)}});
+                         {"status", StatusName(p.status)},
+                         {"note", p.note}});
   }
   return {{"at", d.at},
           {"current", d.current},

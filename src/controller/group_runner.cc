@@ -49,6 +49,24 @@ std::vector<std::string> GroupRunner::Backfill(double now) {
     for (const auto& s : *history)
       if (s.at > now - cfg.source.window && s.at < now) m->Seed(s.at, s.value);
   }
+  // Predictive policies learn from up to max_history of their metric's past.
+  for (size_t i = 0; i < cfg_.policies.size(); ++i) {
+    const config::Policy& p = cfg_.policies[i];
+    if (p.kind != config::PolicyKind::kPredictive) continue;
+    sources::MetricSource* src = metrics_[p.predictive.metric]->source();
+    auto history = src->History(now - p.predictive.max_history, now, policy::kHistoryStep);
+    if (!history.ok()) {
+      problems.push_back(fmt::format("group {} policy {}: history: {}", cfg_.name, p.name,
+                                     history.status().message()));
+      continue;
+    }
+    std::vector<std::pair<double, double>> samples;
+    samples.reserve(history->size());
+    for (const auto& s : *history) samples.emplace_back(s.at, s.value);
+    std::lock_guard<std::mutex> l(mu_);
+    if (state_.predictive.size() != cfg_.policies.size()) state_.predictive.resize(cfg_.policies.size());
+    policy::SeedPredictive(p.predictive, samples, &state_.predictive[i]);
+  }
   return problems;
 }
 

@@ -24,6 +24,8 @@ const char* ReasonName(Reason r) {
     case Reason::kPanic: return "Panic";
     case Reason::kManualOverride: return "ManualOverride";
     case Reason::kPaused: return "Paused";
+    case Reason::kForecastBreakerOpened: return "ForecastBreakerOpened";
+    case Reason::kForecastBreakerClosed: return "ForecastBreakerClosed";
   }
   return "Unknown";
 }

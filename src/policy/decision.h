@@ -56,6 +56,9 @@ enum class Reason : uint8_t {
   kPanic,                  // burst mode holds or raises capacity
   kManualOverride,         // an operator's override is in force (controller)
   kPaused,                 // the group is paused: decided, not applied (controller)
+  kForecastBreakerOpened,  // a predictive policy's forecast error crossed its threshold:
+                           // it stands aside (reactive only) from this decision on
+  kForecastBreakerClosed,  // its forecast is accurate again: it proposes again
 };
 const char* ReasonName(Reason r);
 
@@ -69,6 +72,7 @@ struct Proposal {
   double metric_value = kNaN;
   ObservationStatus status = ObservationStatus::kOk;
   bool active = true;        // false: no proposal (no data, out of every step interval, ...)
+  std::string note;          // why a predictive proposal stands aside, or what it forecast
 };
 
 struct Decision {

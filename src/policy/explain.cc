@@ -81,6 +81,16 @@ void WriteMessage(const config::Group& g, Decision* d) {
           fmt::format_to(out, "scheduled action {} set desired {}", g.policies[p.policy].name,
                          p.desired);
       return;
+    case Reason::kForecastBreakerOpened:
+    case Reason::kForecastBreakerClosed:
+      for (const auto& p : d->proposals) {
+        if (g.policies[p.policy].kind == config::PolicyKind::kPredictive) {
+          fmt::format_to(out, "{} {}: {}; desired {}", g.policies[p.policy].name,
+                         d->reason == Reason::kForecastBreakerOpened ? "stands aside" : "proposes again",
+                         p.note, d->desired);
+        }
+      }
+      return;
     case Reason::kPanic:
       fmt::format_to(out, "burst mode: the {} panic window asks for {}; never scales down in panic",
                      FormatDuration(b.panic ? b.panic->window : 0), d->after_panic);
@@ -98,6 +108,8 @@ void WriteMessage(const config::Group& g, Decision* d) {
     fmt::format_to(out, "{} proposed {} ({}={:.4g} vs target {:.4g})", p.name, w->desired,
                    g.metrics[p.target_tracking.metric].name, w->metric_value,
                    p.target_tracking.target);
+  } else if (p.kind == config::PolicyKind::kPredictive) {
+    fmt::format_to(out, "{} proposed {} ({})", p.name, w->desired, w->note);
   } else if (p.kind == config::PolicyKind::kStep) {
     fmt::format_to(out, "{} proposed {} ({}={:.4g}, threshold {:.4g})", p.name, w->desired,
                    g.metrics[p.step.metric].name, w->metric_value, p.step.threshold);
@@ -139,6 +151,21 @@ std::string DescribeGroup(const config::Group& g) {
         fmt::format_to(out, "policy {}: step scaling on {} around {:.4g}, {} steps\n", p.name,
                        g.metrics[p.step.metric].name, p.step.threshold, p.step.steps.size());
         break;
+      case config::PolicyKind::kPredictive: {
+        const auto& pr = p.predictive;
+        fmt::format_to(out,
+                       "policy {}: predictive on {} ({}), q{:.2g} at target {:.3g}, {} (lead = "
+                       "startup + {}), refit every {}, history {}..{}, max change {:.0f}%, "
+                       "scale-in {}, breaker at {:.0f}% error over {}{}\n",
+                       p.name, g.metrics[pr.metric].name, pr.model, pr.quantile, pr.target,
+                       pr.scale ? "forecast_and_scale" : "forecast_only",
+                       FormatDuration(pr.scheduling_buffer), FormatDuration(pr.refit_interval),
+                       FormatDuration(pr.min_history), FormatDuration(pr.max_history), 100 * pr.max_change,
+                       pr.scale_in ? "on" : "off", 100 * pr.breaker_threshold,
+                       FormatDuration(pr.breaker_window),
+                       pr.breach_increase ? fmt::format(", may exceed max by {:.0f}%", pr.breach_buffer) : "");
+        break;
+      }
       case config::PolicyKind::kScheduled: {
         const auto& sc = p.scheduled;
         fmt::format_to(out, "policy {}: scheduled {}", p.name,

@@ -3,9 +3,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "policy/combine.h"
 #include "policy/explain.h"
+#include "policy/predictive.h"
 #include "policy/rate_limit.h"
 #include "policy/recommend.h"
 #include "policy/schedule.h"
@@ -101,15 +103,45 @@ void Decide(const config::Group& g, const Inputs& in, GroupState& st, Decision* 
 
   // 1. recommend
   bool missing = false, failed = false;
+  std::optional<Reason> breaker;  // a predictive breaker transition at this decision
+  int breach_max = -1;            // a predictive proposal allowed past max (breach: increase)
   for (size_t i = 0; i < g.policies.size(); ++i) {
     const config::Policy& p = g.policies[i];
     Proposal& pr = d.proposals[i];
-    pr = Proposal{static_cast<int>(i), -1, kNaN, ObservationStatus::kOk, false};
+    pr.policy = static_cast<int>(i);
+    pr.desired = -1;
+    pr.metric_value = kNaN;
+    pr.status = ObservationStatus::kOk;
+    pr.active = false;
+    pr.note.clear();
     if (p.kind == PolicyKind::kScheduled) {
       if (sched.desired && sched.fired_policy == static_cast<int>(i)) {
         pr.desired = *sched.desired;
         pr.active = true;
       }
+      continue;
+    }
+    if (p.kind == PolicyKind::kPredictive) {
+      if (st.predictive.size() != g.policies.size()) st.predictive.resize(g.policies.size());
+      const int m = p.predictive.metric;
+      const Usable u = Classify(g, m, in);
+      if (u == Usable::kYes) {
+        ObservePredictive(p.predictive, in.now, in.metrics[m].value, &st.predictive[i]);
+      } else {
+        // The forecast needs no live reading: it keeps proposing (forecast as fallback), but
+        // the missing metric still blocks scale-in and counts toward the fallback.
+        pr.status = u == Usable::kNoData ? ObservationStatus::kNoData : ObservationStatus::kFailed;
+        missing = true;
+        failed |= u == Usable::kFailed;
+      }
+      PredictiveProposal pp = ProposePredictive(g, p.predictive, in.now, in.current, &st.predictive[i]);
+      pr.desired = pp.desired;
+      pr.active = pp.active;
+      pr.metric_value = pp.forecast;
+      pr.note = std::move(pp.note);
+      if (pp.opened) breaker = Reason::kForecastBreakerOpened;
+      if (pp.closed) breaker = Reason::kForecastBreakerClosed;
+      if (pp.active && p.predictive.breach_increase) breach_max = std::max(breach_max, pp.desired);
       continue;
     }
     const int m = p.kind == PolicyKind::kTargetTracking ? p.target_tracking.metric : p.step.metric;
@@ -212,6 +244,14 @@ void Decide(const config::Group& g, const Inputs& in, GroupState& st, Decision* 
   d.max = st.schedule.max.value_or(g.capacity.max);
   if (st.schedule.min && d.min > d.max) d.max = d.min;  // a scheduled min lifts max
   if (st.schedule.max && d.max < d.min) d.min = d.max;  // a scheduled max lowers min
+  if (breach_max > d.max) {
+    // max_capacity_breach: increase — a forecast may go past max by the buffer.
+    for (const auto& p : g.policies) {
+      if (p.kind != PolicyKind::kPredictive || !p.predictive.breach_increase) continue;
+      const int limit = static_cast<int>(std::floor(d.max * (1 + p.predictive.breach_buffer / 100.0)));
+      d.max = std::max(d.max, std::min(breach_max, limit));
+    }
+  }
   if (sched.desired) {
     v = *sched.desired;
     d.reason = Reason::kScheduledDesired;
@@ -232,6 +272,10 @@ void Decide(const config::Group& g, const Inputs& in, GroupState& st, Decision* 
       d.reason = v > in.current ? Reason::kScaleUp : v < in.current ? Reason::kScaleDown
                                                                    : Reason::kWithinTolerance;
     }
+  }
+  if (breaker && (d.reason == Reason::kWithinTolerance || d.reason == Reason::kScaleUp ||
+                  d.reason == Reason::kScaleDown)) {
+    d.reason = *breaker;
   }
   WriteMessage(g, &d);
 }

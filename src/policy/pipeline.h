@@ -17,6 +17,7 @@
 
 #include "config/config.h"
 #include "policy/decision.h"
+#include "policy/predictive.h"
 
 namespace tide::policy {
 
@@ -55,6 +56,9 @@ class GroupState {
   double panic_since = kNaN;  // NaN when not in panic; the last over-threshold time otherwise
   int max_panic = 0;          // capacity floor while in panic (never decreases in panic)
   ScheduleState schedule;
+  // Per policy index; only the entries of predictive policies are used. Their history is
+  // not part of the persisted state: the controller backfills it at start.
+  std::vector<PredictiveState> predictive;
 };
 
 // Runs the pipeline. `out` is overwritten; its buffers are reused across calls.

@@ -206,10 +206,10 @@ version: 2
     {"UnknownPolicyType", R"(groups:
   - name: web
     policies:
-      - {type: predictive, metric: load}
+      - {type: forecast, metric: load}
 )",
      4, 16, "groups[0].policies[0].type",
-     "bad value 'predictive': allowed: target_tracking, step, scheduled"},
+     "bad value 'forecast': allowed: target_tracking, step, scheduled, predictive"},
 
     // ---- step scaling ----
     {"OverlappingStepsNameBothSteps", R"(groups:

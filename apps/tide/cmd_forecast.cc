@@ -1,0 +1,165 @@
+// cmd_forecast.cc: `tide forecast` (forecast_command.h). Reads the trace, cuts the history at
+// --at (at most the last 14 days), resamples traces finer than 5 minutes to 5-minute means,
+// cleans, fits, and writes one row per trace interval after --at.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/duration.h"
+#include "files.h"
+#include "forecast/backtest.h"
+#include "forecast/forecast.h"
+#include "forecast_command.h"
+#include "sim/trace.h"
+
+namespace tide::app {
+namespace {
+
+constexpr double kMaxHistory = 14 * 86400.0;
+constexpr double kFitStep = 300;  // traces finer than this are fitted on 5-minute means
+
+Result<double> ParseFlagSeconds(const std::string& flag, const std::string& text, const std::string& allowed) {
+  auto d = ParseDuration(text);
+  if (!d.ok() || !std::isfinite(*d)) {
+    return Status::InvalidInput(fmt::format("{}: bad value '{}': allowed: {}", flag, text, allowed));
+  }
+  return *d;
+}
+
+// The trace's interval; InvalidInput unless the rows are equally spaced.
+Result<double> Interval(const sim::Trace& tr) {
+  if (tr.size() < 2) {
+    return Status::InvalidInput(fmt::format("{}: has {} row(s); forecasting needs at least 2", tr.path, tr.size()));
+  }
+  const double dt = tr.t[1] - tr.t[0];
+  for (size_t i = 2; i < tr.size(); ++i) {
+    if (std::fabs(tr.t[i] - tr.t[i - 1] - dt) > 1e-6 * dt) {
+      return Status::InvalidInput(fmt::format(
+          "{}:{}: timestamp {} is {} s after the previous row; forecasting needs equally spaced rows ({} s)",
+          tr.path, i + 2, tr.t[i], tr.t[i] - tr.t[i - 1], dt));
+    }
+  }
+  return dt;
+}
+
+// The fitting series at the trace's interval, or 5-minute means when the trace is finer.
+forecast::Series ToSeries(const sim::Trace& tr, size_t first, size_t end, double dt, int* factor) {
+  forecast::Series s;
+  s.start = tr.t[first];
+  s.step = dt;
+  s.values.assign(tr.value.begin() + static_cast<long>(first), tr.value.begin() + static_cast<long>(end));
+  *factor = dt < kFitStep ? std::max(1, static_cast<int>(std::floor(kFitStep / dt + 1e-9))) : 1;
+  return *factor > 1 ? forecast::Aggregate(s, *factor) : s;
+}
+
+Status Backtest(const forecast::Series& s, const std::string& path) {
+  forecast::BacktestOptions opt;
+  auto scores = forecast::Backtest(s, opt);
+  if (!scores.ok()) return Status::InvalidInput(fmt::format("{}: {}", path, scores.status().message()));
+  std::string out = fmt::format(
+      "backtest of {} at {} s steps: origins every 6 h in the last 40 %, <= 14 d of history each,\n"
+      "MASE = MAE over the first lead / in-sample MAE of the one-step naive forecast (median over origins)\n"
+      "{:<22} {:>7} {:>8} {:>9} {:>10} {:>11} {:>7} {:>7} {:>8} {:>8} {:>8}\n",
+      path, s.step, "model", "origins", "MASE_1h", "MASE_24h", "sMAPE_1h", "sMAPE_24h", "cov80_1h",
+      "cov95_1h", "cov80_24h", "cov95_24h", "fit_ms");
+  for (const auto& m : *scores) {
+    const auto &a = m.leads[0], &b = m.leads[1];
+    out += fmt::format("{:<22} {:>7} {:>8.3f} {:>9.3f} {:>10.1f} {:>11.1f} {:>7.1f} {:>7.1f} {:>8.1f} {:>8.1f} {:>8.2f}\n",
+                       m.model, m.origins, a.mase, b.mase, a.smape, b.smape, 100 * a.coverage80,
+                       100 * a.coverage95, 100 * b.coverage80, 100 * b.coverage95, m.fit_ms);
+  }
+  return WriteFileAtomic("-", out);
+}
+
+}  // namespace
+
+Status RunForecast(const ForecastArgs& a) {
+  auto model = forecast::MakeModel(a.model);
+  if (!model.ok()) return Status::InvalidInput("--" + model.status().message());
+  auto trace = sim::ReadTrace(a.trace);
+  if (!trace.ok()) return trace.status();
+  const sim::Trace& tr = *trace;
+  auto dt = Interval(tr);
+  if (!dt.ok()) return dt.status();
+  if (a.backtest) {
+    int factor = 1;
+    forecast::Series s = ToSeries(tr, 0, tr.size(), *dt, &factor);
+    if (s.step > 3600) return Status::InvalidInput(fmt::format("{}: interval {} s; --backtest needs 1 h or finer", a.trace, s.step));
+    return Backtest(s, a.trace);
+  }
+  if (a.at.empty()) return Status::InvalidInput("--at: missing; allowed: trace seconds or a duration (e.g. 864000, 10d)");
+  auto at = ParseFlagSeconds("--at", a.at, "trace seconds or a duration (e.g. 864000, 10d)");
+  if (!at.ok()) return at.status();
+  auto horizon = ParseFlagSeconds("--horizon", a.horizon, "a positive duration (e.g. 2h, 1d)");
+  if (!horizon.ok()) return horizon.status();
+  if (*horizon <= 0) return Status::InvalidInput(fmt::format("--horizon: bad value '{}': must be > 0", a.horizon));
+  // History: the rows whose interval ends by --at.
+  const size_t end = static_cast<size_t>(std::upper_bound(tr.t.begin(), tr.t.end(), *at - *dt + 1e-9) - tr.t.begin());
+  if (end < 2) {
+    return Status::InvalidInput(fmt::format(
+        "--at: bad value '{}': {} has {} complete interval(s) before it; forecasting needs at least 2 "
+        "(allowed: ({}, {}] s)", a.at, a.trace, end, tr.t[0] + *dt, tr.end()));
+  }
+  if (*at > tr.end() + 1e-9) {
+    return Status::InvalidInput(fmt::format("--at: bad value '{}': after the trace's end ({} s)", a.at, tr.end()));
+  }
+  size_t first = end;
+  while (first > 0 && tr.t[end - 1] + *dt - tr.t[first - 1] <= kMaxHistory + 1e-9) --first;
+  int factor = 1;
+  forecast::Series s = ToSeries(tr, first, end, *dt, &factor);
+  const double history = s.step * static_cast<double>(s.values.size());
+  if (s.values.size() < 2) {
+    return Status::InvalidInput(fmt::format("--at: {} s of history before '{}' is less than two {} s steps", history, a.at, s.step));
+  }
+  if (*horizon > history) {
+    return Status::InvalidInput(fmt::format(
+        "--horizon: bad value '{}': longer than the {} of history before --at; allowed: at most the history",
+        a.horizon, FormatDuration(history)));
+  }
+  forecast::CleaningReport rep;
+  forecast::Series clean = forecast::Clean(s, &rep);
+  std::vector<std::string> notes;
+  auto [lo, hi] = std::minmax_element(clean.values.begin(), clean.values.end());
+  if (*hi == *lo) {
+    notes.push_back(fmt::format("the history is constant ({}{}): the forecast is that constant with zero-width intervals",
+                                *hi, *hi == 0 ? ", all zero" : ""));
+  }
+  Status fit = (*model)->Fit(clean);
+  if (!fit.ok()) return Status::InvalidInput(fmt::format("--model {}: {}", a.model, fit.message()));
+  const int steps = static_cast<int>(std::ceil(*horizon / s.step - 1e-9));
+  forecast::Forecast f = (*model)->Predict(steps);
+  if (!f.note.empty()) notes.push_back(f.note);
+  for (const auto& n : notes) std::fprintf(stderr, "tide forecast: note: %s\n", n.c_str());
+  // One row per trace interval after the history's end, each taking its fitting step's values.
+  const double t0 = tr.t[end - 1] + *dt;
+  const int rows = static_cast<int>(std::ceil(*horizon / *dt - 1e-9));
+  std::string csv = "t,mean,lo80,hi80,lo95,hi95\n";
+  nlohmann::json points = nlohmann::json::array();
+  for (int r = 0; r < rows; ++r) {
+    size_t k = std::min<size_t>(static_cast<size_t>(r / factor), f.mean.size() - 1);
+    double t = t0 + r * *dt;
+    csv += fmt::format("{},{},{},{},{},{}\n", t, f.mean[k], f.lo80[k], f.hi80[k], f.lo95[k], f.hi95[k]);
+    points.push_back({{"t", t}, {"mean", f.mean[k]}, {"lo80", f.lo80[k]}, {"hi80", f.hi80[k]},
+                      {"lo95", f.lo95[k]}, {"hi95", f.hi95[k]}});
+  }
+  const std::string csv_path = a.csv.empty() && a.json.empty() ? "-" : a.csv;
+  if (!csv_path.empty()) {
+    if (Status st = WriteFileAtomic(csv_path, csv); !st.ok()) return st;
+  }
+  if (!a.json.empty()) {
+    nlohmann::json j = {{"trace", a.trace}, {"at", t0}, {"model", f.model}, {"fit_step", s.step},
+                        {"trace_interval", *dt}, {"history_seconds", history},
+                        {"cleaning", {{"outliers_clipped", rep.outliers_clipped}, {"gaps_filled", rep.gaps_filled}}},
+                        {"seasonality_steps", forecast::DetectSeasonality(clean)},
+                        {"notes", notes}, {"points", points}};
+    if (Status st = WriteFileAtomic(a.json, j.dump(2) + "\n"); !st.ok()) return st;
+  }
+  return Status::Ok();
+}
+
+}  // namespace tide::app

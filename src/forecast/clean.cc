@@ -1,0 +1,69 @@
+// clean.cc: gap interpolation and robust outlier clipping (forecast.h, Clean).
+//
+// 1. Gaps (NaN) are filled by linear interpolation between the nearest known values; leading
+//    and trailing gaps take the nearest known value. An all-NaN series is returned unchanged.
+// 2. A value is an outlier when it lies beyond median +/- 5 x s of its neighbourhood: the
+//    values within +/- 30 minutes (at least +/- 2 steps), s = max(1.4826 x MAD, 10 % of the
+//    series' mean absolute level) — the floor keeps sparse series (MAD 0) from losing every
+//    burst. Outliers are clipped to that bound. A neighbourhood this short removes isolated
+//    spikes and keeps sustained changes (flash crowds lasting an hour stay, since the
+//    forecasts must follow them).
+#include <algorithm>
+#include <cmath>
+
+#include "forecast/internal.h"
+
+namespace tide::forecast {
+
+Series Clean(const Series& s, CleaningReport* report) {
+  CleaningReport rep;
+  Series out = s;
+  auto& y = out.values;
+  const int n = static_cast<int>(y.size());
+  int prev = -1;
+  for (int i = 0; i <= n; ++i) {
+    if (i < n && std::isnan(y[i])) continue;
+    int gap = i - prev - 1;
+    if (gap > 0 && (prev >= 0 || i < n)) {
+      for (int j = prev + 1; j < i; ++j) {
+        if (prev < 0) y[j] = y[i];
+        else if (i >= n) y[j] = y[prev];
+        else y[j] = y[prev] + (y[i] - y[prev]) * (j - prev) / static_cast<double>(i - prev);
+      }
+      rep.gaps_filled += gap;
+    }
+    prev = i;
+  }
+  if (prev < 0 || n == 0) {
+    if (report) *report = rep;
+    return out;
+  }
+  double mean_abs = 0;
+  for (double v : y) mean_abs += std::fabs(v);
+  mean_abs /= n;
+  const int w = std::max(2, static_cast<int>(std::lround(1800 / s.step)));
+  if (n >= 2 * w + 1) {
+    const std::vector<double> orig = y;
+    std::vector<double> win, dev;
+    for (int i = 0; i < n; ++i) {
+      int a = std::max(0, i - w), b = std::min(n, i + w + 1);
+      win.assign(orig.begin() + a, orig.begin() + b);
+      size_t mid = win.size() / 2;
+      std::nth_element(win.begin(), win.begin() + mid, win.end());
+      double med = win[mid];
+      dev.resize(win.size());
+      for (size_t j = 0; j < win.size(); ++j) dev[j] = std::fabs(win[j] - med);
+      std::nth_element(dev.begin(), dev.begin() + mid, dev.end());
+      double scale = std::max(1.4826 * dev[mid], 0.1 * mean_abs);
+      double lo = med - 5 * scale, hi = med + 5 * scale;
+      if (orig[i] > hi || orig[i] < lo) {
+        y[i] = std::clamp(orig[i], lo, hi);
+        ++rep.outliers_clipped;
+      }
+    }
+  }
+  if (report) *report = rep;
+  return out;
+}
+
+}  // namespace tide::forecast

@@ -1,0 +1,164 @@
+// ets.cc: Holt-Winters exponential smoothing, ETS(A,Ad,A) or ETS(A,Ad,M), damped trend.
+//
+// Error-correction form (Hyndman & Athanasopoulos, "Forecasting: Principles and Practice",
+// 3rd ed., section 8.3), with mu = l + phi b and s = the seasonal state one period back:
+//   additive:        yhat = mu + s;  e = y - yhat;  l' = mu + a e;  b' = phi b + b_ e;
+//                    s_new = s + g e
+//   multiplicative:  yhat = mu s;    e = y - yhat;  l' = mu + a e / s;  b' = phi b + b_ e / s;
+//                    s_new = s + g e / mu
+// The forecast h steps from the last state is l + (phi + ... + phi^h) b, plus or times the
+// seasonal state of the target's slot.
+// alpha in [0.01, 0.99], beta = alpha * f with f in [0, 0.5] (so beta <= alpha), gamma in
+// [0, 0.5], phi in [0.8, 0.98] are fitted by Nelder-Mead on the one-step sum of squared errors.
+// The seasonal period is one day when the series holds two days, else none (damped Holt).
+// Multiplicative seasonality is used when the series is positive and the daily spread grows
+// with the daily mean (correlation of per-day means and standard deviations > 0.5): one
+// optimisation instead of two keeps the fit within the speed budget.
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "forecast/internal.h"
+
+namespace tide::forecast {
+namespace {
+
+struct Params {
+  double alpha, beta, gamma, phi;
+};
+
+class Ets final : public PathModel {
+ public:
+  std::string name() const override { return "ets"; }
+
+  Status Fit(const Series& s) override {
+    const auto& y = s.values;
+    const int n = static_cast<int>(y.size());
+    if (n < 4) return Status::InvalidInput(fmt::format("ets: needs at least 4 values; got {}", n));
+    fitted_ = s;
+    const int p = StepsPer(kDay, s.step);
+    m_ = (n >= 2 * p && p >= 2) ? p : 0;
+    mult_ = m_ > 0 && ChooseMultiplicative(y, m_);
+    Initialise(y);
+    auto sse = [&](const std::vector<double>& x) {
+      return Run(Params{x[0], x[0] * x[1], x[2], x[3]}, false);
+    };
+    std::vector<double> best = NelderMead(sse, {0.5, 0.1, 0.05, 0.95}, {0.01, 0, 0, 0.8},
+                                          {0.99, 0.5, m_ > 0 ? 0.5 : 0.0, 0.98}, 100, 1e-4);
+    params_ = Params{best[0], best[0] * best[1], best[2], best[3]};
+    Run(params_, true);
+    return Status::Ok();
+  }
+
+  int min_origin() const override { return std::max(2, m_); }
+
+  std::vector<double> Path(int origin, int h) const override {
+    std::vector<double> out(h);
+    const double l = level_[origin], b = trend_[origin];
+    double damp = 0;
+    for (int k = 0; k < h; ++k) {
+      damp = damp * params_.phi + params_.phi;
+      double mu = l + damp * b;
+      if (m_ == 0) {
+        out[k] = mu;
+        continue;
+      }
+      int j = origin + k - m_ * ((k + m_) / m_);
+      double sv = j >= 0 ? season_[j] : init_season_[((j % m_) + m_) % m_];
+      out[k] = mult_ ? mu * sv : mu + sv;
+    }
+    return out;
+  }
+
+  EtsFit fit() const { return {params_.alpha, params_.beta, params_.gamma, params_.phi, mult_, m_}; }
+
+ private:
+  static bool ChooseMultiplicative(const std::vector<double>& y, int m) {
+    const int days = static_cast<int>(y.size()) / m;
+    if (days < 3) return false;
+    if (*std::min_element(y.begin(), y.end()) <= 0) return false;
+    std::vector<double> mu(days), sd(days);
+    for (int d = 0; d < days; ++d) {
+      double s = 0, ss = 0;
+      for (int i = d * m; i < (d + 1) * m; ++i) s += y[i], ss += y[i] * y[i];
+      mu[d] = s / m;
+      sd[d] = std::sqrt(std::max(0.0, ss / m - mu[d] * mu[d]));
+    }
+    double am = 0, as = 0;
+    for (int d = 0; d < days; ++d) am += mu[d] / days, as += sd[d] / days;
+    double c = 0, vm = 0, vs = 0;
+    for (int d = 0; d < days; ++d)
+      c += (mu[d] - am) * (sd[d] - as), vm += (mu[d] - am) * (mu[d] - am), vs += (sd[d] - as) * (sd[d] - as);
+    return vm > 0 && vs > 0 && c / std::sqrt(vm * vs) > 0.5;
+  }
+
+  // Initial states: level = mean of the first period (or first 4 values), trend = change of
+  // the period means over the first two periods per step, seasonals = mean deviation (or
+  // ratio) of each slot from its period's mean over the first two periods.
+  void Initialise(const std::vector<double>& y) {
+    const int n = static_cast<int>(y.size());
+    int m = m_ > 0 ? m_ : std::min(n, 4);
+    double a = 0, b = 0;
+    for (int i = 0; i < m; ++i) a += y[i] / m;
+    bool two = n >= 2 * m;
+    if (two)
+      for (int i = m; i < 2 * m; ++i) b += y[i] / m;
+    l0_ = a;
+    b0_ = two ? (b - a) / m : 0;
+    init_season_.assign(std::max(m_, 1), mult_ ? 1.0 : 0.0);
+    for (int i = 0; i < m_; ++i) {
+      if (mult_) init_season_[i] = 0.5 * (y[i] / a + y[i + m_] / b);
+      else init_season_[i] = 0.5 * ((y[i] - a) + (y[i + m_] - b));
+    }
+  }
+
+  // Runs the filter; returns the one-step SSE. With `keep`, stores the state at every origin.
+  double Run(const Params& p, bool keep) {
+    const auto& y = fitted_.values;
+    const int n = static_cast<int>(y.size());
+    std::vector<double> seas = init_season_;
+    double l = l0_, b = b0_, sse = 0;
+    if (keep) level_.resize(n + 1), trend_.resize(n + 1), season_.resize(n);
+    for (int t = 0; t < n; ++t) {
+      if (keep) level_[t] = l, trend_[t] = b;
+      double mu = l + p.phi * b;
+      int slot = m_ > 0 ? t % m_ : 0;
+      double sv = m_ > 0 ? seas[slot] : (mult_ ? 1.0 : 0.0);
+      double yhat = mult_ ? mu * sv : mu + sv;
+      double e = y[t] - yhat;
+      sse += e * e;
+      if (mult_) {
+        double sg = std::max(sv, 1e-6);
+        l = mu + p.alpha * e / sg;
+        b = p.phi * b + p.beta * e / sg;
+        if (m_ > 0) seas[slot] = sv + p.gamma * e / std::max(mu, 1e-9);
+      } else {
+        l = mu + p.alpha * e;
+        b = p.phi * b + p.beta * e;
+        if (m_ > 0) seas[slot] = sv + p.gamma * e;
+      }
+      if (keep && m_ > 0) season_[t] = seas[slot];
+    }
+    if (keep) level_[n] = l, trend_[n] = b;
+    return std::isfinite(sse) ? sse : 1e300;
+  }
+
+  int m_ = 0;
+  bool mult_ = false;
+  double l0_ = 0, b0_ = 0;
+  Params params_{0.5, 0, 0, 0.95};
+  std::vector<double> init_season_, level_, trend_, season_;
+};
+
+}  // namespace
+
+std::unique_ptr<PathModel> NewEts() { return std::make_unique<Ets>(); }
+
+Result<EtsFit> FitEtsParameters(const Series& s) {
+  Ets m;
+  if (Status st = m.Fit(s); !st.ok()) return st;
+  return m.fit();
+}
+
+}  // namespace tide::forecast

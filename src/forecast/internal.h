@@ -1,0 +1,87 @@
+// internal.h: what the forecast models share and callers outside src/forecast do not need.
+//
+// Every model is a PathModel: after Fit it can forecast from any origin inside the fitted
+// series using only the data before that origin (its fitted parameters are kept). The
+// ensemble uses these paths for rolling-origin weights, and every model uses them to
+// calibrate its prediction intervals from its own backtested errors (intervals.cc).
+#pragma once
+
+#include <cmath>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "forecast/forecast.h"
+
+namespace tide::forecast {
+
+inline constexpr double kDay = 86400;
+inline constexpr double kWeek = 7 * kDay;
+
+// Steps per period (at least 1), e.g. 288 for a day of 5-minute steps.
+inline int StepsPer(double seconds, double step) {
+  return std::max(1, static_cast<int>(std::lround(seconds / step)));
+}
+
+class PathModel : public Model {
+ public:
+  // Mean forecast for steps origin .. origin+h-1 from the fitted series' values before
+  // `origin`. REQUIRES: a successful Fit, min_origin() <= origin <= fitted size.
+  virtual std::vector<double> Path(int origin, int h) const = 0;
+  // The smallest origin Path supports (enough data before it).
+  virtual int min_origin() const = 0;
+  Forecast Predict(int horizon) const override;
+
+ protected:
+  Series fitted_;  // set by Fit (derived classes assign it)
+};
+
+// Empirical prediction intervals: quantiles of backtested errors, per lead time.
+// Errors are e = y - yhat; the interval at lead k is [yhat + q_lo(k), yhat + q_hi(k)],
+// scaled with the level (see intervals.cc for the exact rule).
+struct ErrorQuantiles {
+  // For each lead 0..h-1: the 2.5, 10, 90, 97.5 % quantiles of relative errors.
+  std::vector<double> q025, q10, q90, q975;
+};
+
+// Origins used for backtesting inside a fitted series of n values: every `stride` steps,
+// over the last `span` steps, none before `min_origin`, latest first excluded only when
+// nothing follows it. Returns ascending origins (may be empty).
+std::vector<int> CalibrationOrigins(int n, int min_origin, double step);
+
+// Backtested errors: errs[i][k] for origin i and lead k (NaN where o+k >= n). `paths` are the
+// mean paths from those origins; `y` the series. `scale_of` gives each forecast's error scale.
+ErrorQuantiles QuantilesFromPaths(const std::vector<double>& y, const std::vector<int>& origins,
+                                  const std::vector<std::vector<double>>& paths, int h,
+                                  double level_floor);
+
+// Builds a Forecast (non-negative) from a mean path and error quantiles.
+Forecast MakeForecast(const std::string& model, const Series& s, std::vector<double> mean,
+                      const ErrorQuantiles& q, double level_floor);
+
+// A floor for the interval scale: a small fraction of the series' mean absolute level, so
+// intervals of near-zero forecasts do not collapse.
+double LevelFloor(const std::vector<double>& y);
+
+// Nelder-Mead minimisation inside a box (points are clamped to [lo, hi]).
+// Source: Nelder & Mead (1965); standard coefficients 1, 2, 0.5, 0.5.
+std::vector<double> NelderMead(const std::function<double(const std::vector<double>&)>& f,
+                               std::vector<double> x0, const std::vector<double>& lo,
+                               const std::vector<double>& hi, int max_evals, double ftol);
+
+// The fitted ETS parameters, for tests and reports. InvalidInput as ets's Fit.
+struct EtsFit {
+  double alpha = 0, beta = 0, gamma = 0, phi = 0;
+  bool multiplicative = false;
+  int period = 0;  // steps; 0 = no seasonality
+};
+Result<EtsFit> FitEtsParameters(const Series& s);
+
+// Model constructors (factory.cc wires them to names).
+std::unique_ptr<PathModel> NewSeasonalNaive(std::string name, double period_seconds);
+std::unique_ptr<PathModel> NewMovingAverage();
+std::unique_ptr<PathModel> NewEts();
+std::unique_ptr<PathModel> NewRegression(double utc_offset);
+std::unique_ptr<Model> NewEnsemble(double utc_offset);
+
+}  // namespace tide::forecast

@@ -1,0 +1,173 @@
+#include "sim/recommend.h"
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "core/duration.h"
+#include "sim/simulator.h"
+
+namespace tide::sim {
+namespace {
+
+// The index of a simulated metric with `signal`, adding one (window 60 s) if absent.
+int EnsureMetric(config::Group* g, config::Signal signal, const char* name) {
+  for (size_t i = 0; i < g->metrics.size(); ++i)
+    if (g->metrics[i].source.type == "simulated" && g->metrics[i].source.signal == signal) return static_cast<int>(i);
+  config::Metric m;
+  m.name = g->FindMetric(name) < 0 ? name : std::string(name) + "_rec";
+  m.source.signal = signal;
+  m.source.window = 60;
+  g->metrics.push_back(m);
+  return static_cast<int>(g->metrics.size() - 1);
+}
+
+// The base without its metric-driven policies (schedules stay).
+config::Group Stripped(const config::Group& base) {
+  config::Group g = base;
+  g.policies.clear();
+  for (const auto& p : base.policies)
+    if (p.kind == config::PolicyKind::kScheduled) g.policies.push_back(p);
+  return g;
+}
+
+config::Policy Reactive(int metric, double target) {
+  config::Policy p;
+  p.name = "reactive";
+  p.kind = config::PolicyKind::kTargetTracking;
+  p.target_tracking = {metric, target, config::TargetType::kValue, {0.1, 0.1}};
+  return p;
+}
+
+config::Policy Predictive(int metric, double quantile, double target, double buffer, bool scale_in) {
+  config::Policy p;
+  p.name = "predictive";
+  p.kind = config::PolicyKind::kPredictive;
+  p.predictive.metric = metric;
+  p.predictive.quantile = quantile;
+  p.predictive.target = target;
+  p.predictive.scheduling_buffer = buffer;
+  p.predictive.scale_in = scale_in;
+  return p;
+}
+
+}  // namespace
+
+std::vector<Candidate> MakeVariants(const config::Group& base, const std::string& family) {
+  std::vector<Candidate> out;
+  out.push_back({"as configured", "as configured", base, {}, false, 0});
+  const bool all = family == "all";
+  if (all || family == "reactive") {
+    for (double target : {0.4, 0.5, 0.6, 0.7, 0.8, 0.9}) {
+      for (double window : {60.0, 300.0, 600.0}) {
+        config::Group g = Stripped(base);
+        const int m = EnsureMetric(&g, config::Signal::kUtilization, "utilization");
+        g.policies.push_back(Reactive(m, target));
+        g.behavior.scale_down.stabilization_window = window;
+        out.push_back({fmt::format("reactive target={} down-window={}", target, FormatDuration(window)),
+                       "reactive", g, {}, false, 0});
+      }
+    }
+  }
+  if (all || family == "predictive") {
+    for (double q : {0.5, 0.8, 0.95}) {
+      for (double target : {0.6, 0.75, 0.9}) {
+        for (double buffer : {300.0, 900.0}) {
+          config::Group g = Stripped(base);
+          const int m = EnsureMetric(&g, config::Signal::kLoad, "load");
+          g.policies.push_back(Predictive(m, q, target, buffer, /*scale_in=*/true));
+          out.push_back({fmt::format("predictive q={} target={} buffer={}", q, target, FormatDuration(buffer)),
+                         "predictive", g, {}, false, 0});
+        }
+      }
+    }
+  }
+  if (all || family == "hybrid") {
+    for (double rt : {0.6, 0.7, 0.8}) {
+      for (double q : {0.5, 0.8, 0.95}) {
+        for (double pt : {0.7, 0.85}) {
+          for (double window : {60.0, 300.0}) {
+            config::Group g = Stripped(base);
+            const int u = EnsureMetric(&g, config::Signal::kUtilization, "utilization");
+            const int l = EnsureMetric(&g, config::Signal::kLoad, "load");
+            g.policies.push_back(Reactive(u, rt));
+            g.policies.push_back(Predictive(l, q, pt, 300, /*scale_in=*/false));
+            g.behavior.scale_down.stabilization_window = window;
+            out.push_back({fmt::format("hybrid reactive={} q={} predictive={} down-window={}", rt, q, pt,
+                                       FormatDuration(window)),
+                           "hybrid", g, {}, false, 0});
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+Result<RecommendResult> Recommend(const config::Group& base, const Trace& trace,
+                                  const std::vector<SloTerm>& slo, const RecommendOptions& opt) {
+  if (!(opt.train_fraction > 0 && opt.train_fraction < 1)) {
+    return Status::InvalidInput(fmt::format("--train-fraction: bad value '{}': allowed: a number in (0, 1)",
+                                            opt.train_fraction));
+  }
+  static const char* kFamilies[] = {"reactive", "predictive", "hybrid", "all"};
+  if (std::find(std::begin(kFamilies), std::end(kFamilies), opt.family) == std::end(kFamilies)) {
+    return Status::InvalidInput(
+        fmt::format("--family: bad value '{}': allowed: reactive, predictive, hybrid, all", opt.family));
+  }
+  RecommendResult r;
+  const double span = trace.end() - trace.start();
+  r.split = trace.start() + std::floor(span * opt.train_fraction / opt.step) * opt.step;
+  r.candidates = MakeVariants(base, opt.family);
+
+  SimOptions train;
+  train.step = opt.step;
+  train.start_epoch = opt.start_epoch;
+  train.to = r.split;
+
+  std::atomic<size_t> next{0};
+  std::atomic<int> done{0};
+  std::mutex mu;
+  Status first_error;
+  const int threads = opt.threads > 0 ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
+  auto work = [&] {
+    for (size_t i = next++; i < r.candidates.size(); i = next++) {
+      Candidate& c = r.candidates[i];
+      auto res = Simulate(c.group, trace, train);
+      std::lock_guard<std::mutex> l(mu);
+      if (!res.ok()) {
+        if (first_error.ok()) first_error = res.status();
+      } else {
+        c.train = res->summary;
+        c.meets = MeetsSlo(c.train, slo, &c.shortfall);
+      }
+      if (opt.progress) opt.progress(++done, static_cast<int>(r.candidates.size()));
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) pool.emplace_back(work);
+  for (auto& t : pool) t.join();
+  if (!first_error.ok()) return first_error;
+
+  for (size_t i = 0; i < r.candidates.size(); ++i) {
+    const Candidate& c = r.candidates[i];
+    if (c.meets && (r.chosen < 0 || c.train.cost < r.candidates[r.chosen].train.cost)) r.chosen = static_cast<int>(i);
+    if (r.closest < 0 || c.shortfall < r.candidates[r.closest].shortfall ||
+        (c.shortfall == r.candidates[r.closest].shortfall && c.train.cost < r.candidates[r.closest].train.cost))
+      r.closest = static_cast<int>(i);
+  }
+  const int pick = r.chosen >= 0 ? r.chosen : r.closest;
+  SimOptions test;
+  test.step = opt.step;
+  test.start_epoch = opt.start_epoch;
+  test.from = r.split;
+  auto held = Simulate(r.candidates[pick].group, trace, test);
+  if (!held.ok()) return held.status();
+  r.test = held->summary;
+  return r;
+}
+
+}  // namespace tide::sim

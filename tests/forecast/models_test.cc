@@ -1,0 +1,211 @@
+// models_test.cc: the models on synthetic series whose answers are known.
+#include <cmath>
+#include <random>
+
+#include <gtest/gtest.h>
+
+#include "forecast/internal.h"
+
+namespace tide::forecast {
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+// 5-minute series: level + amp * daily sine (+ weekend factor) + N(0, sd) noise, seeded.
+Series Synthetic(int days, double level, double amp, double sd, unsigned seed, double weekend = 1.0,
+                 double step = 300) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> noise(0, sd);
+  Series s;
+  s.step = step;
+  const int p = StepsPer(kDay, step);
+  for (int t = 0; t < days * p; ++t) {
+    double v = level + amp * std::sin(2 * kPi * t / p);
+    if ((t / p) % 7 >= 5) v *= weekend;
+    s.values.push_back(v + noise(rng));
+  }
+  return s;
+}
+
+TEST(SeasonalNaive, ExactOnPurePeriodicSeries) {
+  Series s = Synthetic(3, 100, 40, 0, 1);
+  for (const char* name : {"seasonal_naive_daily"}) {
+    auto m = MakeModel(name);
+    ASSERT_TRUE(m.ok());
+    ASSERT_TRUE((*m)->Fit(s).ok());
+    Forecast f = (*m)->Predict(400);
+    for (int k = 0; k < 400; ++k) EXPECT_NEAR(f.mean[k], 100 + 40 * std::sin(2 * kPi * (864 + k) / 288), 1e-9);
+  }
+}
+
+TEST(SeasonalNaive, WeeklyNeedsAWeek) {
+  auto m = MakeModel("seasonal_naive_weekly");
+  Status st = (*m)->Fit(Synthetic(3, 100, 40, 1, 1));
+  EXPECT_EQ(st.code(), StatusCode::kInvalidInput);
+}
+
+// Simulates additive Holt-Winters with damped trend (the model's own equations) and checks
+// that Nelder-Mead on the one-step SSE recovers the smoothing parameters.
+TEST(Ets, RecoversSimulatedParameters) {
+  const double alpha = 0.3, beta = 0.03, gamma = 0.15, phi = 0.9;
+  const int m = 24;
+  std::mt19937 rng(7);
+  std::normal_distribution<double> noise(0, 1);
+  std::vector<double> season(m);
+  for (int i = 0; i < m; ++i) season[i] = 10 * std::sin(2 * kPi * i / m);
+  double l = 100, b = 0.2;
+  Series s;
+  s.step = 3600;
+  for (int t = 0; t < 24 * 120; ++t) {
+    double mu = l + phi * b, sv = season[t % m], e = noise(rng);
+    s.values.push_back(mu + sv + e);
+    l = mu + alpha * e;
+    b = phi * b + beta * e;
+    season[t % m] = sv + gamma * e;
+  }
+  auto fit = FitEtsParameters(s);
+  ASSERT_TRUE(fit.ok());
+  EXPECT_EQ(fit->period, 24);
+  EXPECT_FALSE(fit->multiplicative);
+  EXPECT_NEAR(fit->alpha, alpha, 0.08);
+  EXPECT_NEAR(fit->gamma, gamma, 0.08);
+  EXPECT_NEAR(fit->beta, beta, 0.05);
+}
+
+// Intervals from backtested errors cover as stated when the noise is known (iid normal).
+TEST(Intervals, CoverageOnSimulatedNoise) {
+  for (const char* name : {"regression", "ensemble", "seasonal_naive_daily", "ets"}) {
+    double in80 = 0, in95 = 0, total = 0;
+    for (unsigned seed = 1; seed <= 12; ++seed) {
+      Series all = Synthetic(9, 100, 40, 5, seed);
+      Series fit = all;
+      const int h = 24;
+      fit.values.resize(all.values.size() - h);
+      auto m = MakeModel(name);
+      ASSERT_TRUE((*m)->Fit(fit).ok());
+      Forecast f = (*m)->Predict(h);
+      for (int k = 0; k < h; ++k) {
+        double y = all.values[fit.values.size() + k];
+        in80 += y >= f.lo80[k] && y <= f.hi80[k];
+        in95 += y >= f.lo95[k] && y <= f.hi95[k];
+        ++total;
+      }
+    }
+    EXPECT_NEAR(in80 / total, 0.80, 0.06) << name;
+    EXPECT_NEAR(in95 / total, 0.95, 0.04) << name;
+  }
+}
+
+TEST(Seasonality, DetectsDailyOnly) {
+  EXPECT_EQ(DetectSeasonality(Synthetic(14, 100, 40, 5, 3)), std::vector<int>{288});
+}
+
+TEST(Seasonality, DetectsDailyAndWeekly) {
+  auto p = DetectSeasonality(Synthetic(14, 100, 40, 5, 3, 0.5));
+  ASSERT_EQ(p.size(), 2u);
+  EXPECT_NE(std::find(p.begin(), p.end(), 2016), p.end());
+  EXPECT_NE(std::find(p.begin(), p.end(), 288), p.end());
+}
+
+TEST(Seasonality, NoneInNoiseOrShortSeries) {
+  EXPECT_TRUE(DetectSeasonality(Synthetic(14, 100, 0, 5, 3)).empty());
+  EXPECT_TRUE(DetectSeasonality(Synthetic(1, 100, 40, 5, 3)).empty());  // < two periods
+}
+
+TEST(Clean, CountsGapsAndOutliers) {
+  Series s = Synthetic(2, 100, 10, 1, 5);
+  s.values[100] = s.values[101] = s.values[102] = std::nan("");
+  s.values[300] = 10000;
+  s.values[400] = -5000;
+  CleaningReport rep;
+  Series c = Clean(s, &rep);
+  EXPECT_EQ(rep.gaps_filled, 3);
+  EXPECT_EQ(rep.outliers_clipped, 2);
+  EXPECT_LT(c.values[300], 200);
+  EXPECT_GT(c.values[400], 0);
+  EXPECT_NEAR(c.values[101], 0.5 * (s.values[99] + s.values[103]), 1e-9);
+}
+
+TEST(Ensemble, FallsBackToMovingAverageUnderOneDay) {
+  Series s = Synthetic(1, 100, 40, 5, 2);
+  s.values.resize(200);
+  auto m = MakeModel("auto");
+  ASSERT_TRUE((*m)->Fit(s).ok());
+  Forecast f = (*m)->Predict(12);
+  EXPECT_EQ(f.model, "moving_average");
+  EXPECT_NE(f.note.find("shorter than one day"), std::string::npos);
+  EXPECT_GT(f.hi95[0], f.lo95[0]);  // never a zero-width interval on a noisy series
+}
+
+TEST(Ensemble, BeatsSeasonalNaiveOnSmoothSeasonalSeries) {
+  Series all = Synthetic(14, 100, 40, 5, 9);
+  Series fit = all;
+  fit.values.resize(all.values.size() - 288);
+  double err[2] = {0, 0};
+  const char* names[2] = {"auto", "seasonal_naive_daily"};
+  for (int i = 0; i < 2; ++i) {
+    auto m = MakeModel(names[i]);
+    ASSERT_TRUE((*m)->Fit(fit).ok());
+    Forecast f = (*m)->Predict(288);
+    for (int k = 0; k < 288; ++k) err[i] += std::fabs(f.mean[k] - all.values[fit.values.size() + k]);
+  }
+  EXPECT_LT(err[0], 0.8 * err[1]);
+}
+
+TEST(Models, ForecastsNeverNegative) {
+  // Sparse, bursty, mostly zero: a falling trend would push naive extrapolation below zero.
+  std::mt19937 rng(4);
+  std::exponential_distribution<double> burst(0.5);
+  Series s;
+  for (int t = 0; t < 288 * 9; ++t) s.values.push_back(t % 97 < 3 ? burst(rng) * (3000 - t % 3000) / 300 : 0);
+  for (const auto& name : ModelNames()) {
+    auto m = MakeModel(name);
+    ASSERT_TRUE(m.ok()) << name;
+    ASSERT_TRUE((*m)->Fit(s).ok()) << name;
+    Forecast f = (*m)->Predict(300);
+    for (size_t k = 0; k < f.mean.size(); ++k) {
+      ASSERT_GE(f.lo95[k], 0) << name;
+      ASSERT_GE(f.mean[k], 0) << name;
+      ASSERT_LE(f.lo95[k], f.lo80[k]) << name;
+      ASSERT_LE(f.hi80[k], f.hi95[k]) << name;
+    }
+  }
+}
+
+TEST(Models, UnknownNameListsAllowed) {
+  auto m = MakeModel("arima");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.status().code(), StatusCode::kInvalidInput);
+  EXPECT_NE(m.status().message().find("seasonal_naive_daily"), std::string::npos);
+}
+
+TEST(Forecast, QuantileReadsTheBounds) {
+  Forecast f;
+  f.mean = {100};
+  f.lo80 = {80};
+  f.hi80 = {120};
+  f.lo95 = {70};
+  f.hi95 = {130};
+  EXPECT_NEAR(f.Quantile(0, 0.5), 100, 1e-9);
+  EXPECT_NEAR(f.Quantile(0, 0.9), 120, 1e-6);
+  EXPECT_NEAR(f.Quantile(0, 0.975), 130, 1e-6);
+  EXPECT_NEAR(f.Quantile(0, 0.1), 80, 1e-6);
+  EXPECT_NEAR(f.Quantile(0, 0.95), 125.36, 0.05);
+  EXPECT_GE(f.Quantile(0, 1e-9), 0);
+}
+
+TEST(Aggregate, BlockMeansAlignedToTheEnd) {
+  Series s;
+  s.step = 60;
+  s.values = {9, 1, 2, 3, 4, std::nan("")};
+  Series a = Aggregate(s, 2);
+  ASSERT_EQ(a.values.size(), 3u);
+  EXPECT_EQ(a.step, 120);
+  EXPECT_DOUBLE_EQ(a.values[0], 5);
+  EXPECT_DOUBLE_EQ(a.values[2], 4);
+  Series b = Aggregate(s, 4);
+  EXPECT_EQ(b.start, 120);  // leading partial block dropped
+}
+
+}  // namespace
+}  // namespace tide::forecast

@@ -1,0 +1,154 @@
+// The predictive policy inside the pipeline, on a synthetic daily square wave whose forecast
+// (seasonal naive, daily) is exact: provisioning ahead of the morning step, the launch lead,
+// the cap per decision, the scale-in guard, forecast_only, max_capacity_breach, the circuit
+// breaker and the forecast as fallback when the metric fails.
+#include <gtest/gtest.h>
+
+#include "policy/pipeline.h"
+#include "testing/groups.h"
+
+namespace tide::policy {
+namespace {
+
+// 100 req/s from 08:00 to 20:00 UTC, 10 req/s otherwise.
+double Load(double t) {
+  const double h = std::fmod(t, 86400.0) / 3600.0;
+  return h >= 8 && h < 20 ? 100 : 10;
+}
+
+config::Group PredictiveGroup() {
+  auto g = testing::MakeGroup(1, 100, {"rps"});
+  g.behavior = testing::Unlimited();
+  g.evaluation_interval = 60;
+  g.model.capacity_per_unit = 10;
+  g.model.startup = 300;
+  config::Policy p;
+  p.name = "forecast";
+  p.kind = config::PolicyKind::kPredictive;
+  p.predictive.metric = 0;
+  p.predictive.target = 0.8;
+  p.predictive.quantile = 0.5;  // the mean: exact here (intervals widen while history is short)
+  p.predictive.model = "seasonal_naive_daily";
+  p.predictive.max_change = 100;  // no cap unless a test sets one
+  g.policies = {p};
+  return g;
+}
+
+struct Replay {
+  config::Group g;
+  GroupState st;
+  int current = 2;
+  Decision d;
+  // Decides every 60 s over [from, to) with the square wave (or `value` when given).
+  void Until(double from, double to, std::optional<double> value = std::nullopt,
+             ObservationStatus status = ObservationStatus::kOk) {
+    for (double t = from; t < to; t += 60) {
+      std::vector<Observation> obs{{value.value_or(Load(t)), kNaN, t, status}};
+      Inputs in{t, current, current, obs};
+      Decide(g, in, st, &d);
+      if (d.desired != current) st.RecordScale(t, current, d.desired);
+      current = d.desired;
+    }
+  }
+};
+
+TEST(Predictive, LearnsForADayThenProvisionsAheadOfTheMorningStep) {
+  Replay r{PredictiveGroup()};
+  r.Until(0, 86400);
+  EXPECT_EQ(r.current, 2);  // no reactive policy, no forecast yet: holds
+  EXPECT_NE(r.d.proposals[0].note.find("learning"), std::string::npos) << r.d.proposals[0].note;
+  r.Until(86400, 86400 + 7.5 * 3600);  // day 2 until 07:30
+  EXPECT_EQ(r.current, 2);
+  // 07:55 + startup 300 s reaches 08:00: lead = 300 + 300 s, so from 07:50 the forecast sees
+  // 100 req/s -> ceil(100 / (0.8 x 10)) = 13 units, ready by 08:00.
+  r.Until(86400 + 7.5 * 3600, 86400 + 7 * 3600 + 50 * 60);
+  EXPECT_EQ(r.current, 2) << r.d.message;
+  r.Until(86400 + 7 * 3600 + 50 * 60, 86400 + 7 * 3600 + 51 * 60);
+  EXPECT_EQ(r.current, 13) << r.d.message;
+  EXPECT_EQ(r.d.reason, Reason::kScaleUp);
+  EXPECT_NE(r.d.message.find("forecast proposed 13"), std::string::npos) << r.d.message;
+}
+
+TEST(Predictive, NeverScalesInUnlessTheGuardAllowsIt) {
+  Replay r{PredictiveGroup()};
+  r.Until(0, 86400 + 21 * 3600);  // day 2, 21:00: forecast 10 req/s -> 2 units < 13
+  EXPECT_EQ(r.current, 13);
+  EXPECT_FALSE(r.d.proposals[0].active);
+  EXPECT_NE(r.d.proposals[0].note.find("scale-in is off"), std::string::npos) << r.d.proposals[0].note;
+
+  Replay guarded{PredictiveGroup()};
+  guarded.g.policies[0].predictive.scale_in = true;
+  guarded.Until(0, 86400 + 21 * 3600);
+  EXPECT_EQ(guarded.current, 2);
+}
+
+TEST(Predictive, CapsTheChangePerDecision) {
+  Replay r{PredictiveGroup()};
+  r.g.policies[0].predictive.max_change = 0.5;
+  r.Until(0, 86400 + 7 * 3600 + 51 * 60);
+  EXPECT_EQ(r.current, 3);  // 2 + ceil(0.5 x 2)
+  r.Until(86400 + 7 * 3600 + 51 * 60, 86400 + 7 * 3600 + 52 * 60);
+  EXPECT_EQ(r.current, 5);  // 3 + ceil(1.5)
+}
+
+TEST(Predictive, ForecastOnlyRecordsWithoutScaling) {
+  Replay r{PredictiveGroup()};
+  r.g.policies[0].predictive.scale = false;
+  r.Until(0, 86400 + 9 * 3600);
+  EXPECT_EQ(r.current, 2);
+  EXPECT_EQ(r.d.proposals[0].desired, 13);
+  EXPECT_FALSE(r.d.proposals[0].active);
+  EXPECT_NE(r.d.proposals[0].note.find("forecast_only"), std::string::npos);
+}
+
+TEST(Predictive, MaxCapacityBreachHonorOrIncrease) {
+  Replay honor{PredictiveGroup()};
+  honor.g.capacity.max = 10;
+  honor.Until(0, 86400 + 9 * 3600);
+  EXPECT_EQ(honor.current, 10);
+  Replay increase{PredictiveGroup()};
+  increase.g.capacity.max = 10;
+  increase.g.policies[0].predictive.breach_increase = true;
+  increase.g.policies[0].predictive.breach_buffer = 20;
+  increase.Until(0, 86400 + 9 * 3600);
+  EXPECT_EQ(increase.current, 12);  // max 10 + 20 %
+}
+
+TEST(Predictive, BreakerOpensOnForecastErrorAndClosesWhenAccurate) {
+  Replay r{PredictiveGroup()};
+  r.Until(0, 86400 + 10 * 3600);
+  EXPECT_EQ(r.current, 13);
+  // The load departs from the daily pattern: 300 instead of 100 (error 200 per reading).
+  // Over the 1 h window, with k bad readings among 60: error / actual = 200k / (100 (60 - k)
+  // + 300k) passes 0.5 at k = 31, so the breaker opens about 31 minutes in.
+  bool opened = false;
+  double opened_at = 0;
+  for (double t = 86400 + 10 * 3600; t < 86400 + 11 * 3600 && !opened; t += 60) {
+    opened_at = t;
+    r.Until(t, t + 60, 300.0);
+    opened = r.d.reason == Reason::kForecastBreakerOpened;
+  }
+  ASSERT_TRUE(opened) << r.d.message;
+  EXPECT_NEAR(opened_at - (86400 + 10 * 3600), 30 * 60, 120);
+  EXPECT_NE(r.d.message.find("stands aside"), std::string::npos) << r.d.message;
+  EXPECT_FALSE(r.d.proposals[0].active);
+  // Back to the pattern: once the hour of bad errors has passed, the breaker closes.
+  bool closed = false;
+  for (double t = opened_at + 60; t < 86400 + 13 * 3600 && !closed; t += 60) {
+    r.Until(t, t + 60);
+    closed = r.d.reason == Reason::kForecastBreakerClosed;
+  }
+  EXPECT_TRUE(closed) << r.d.message;
+}
+
+TEST(Predictive, ForecastKeepsProposingWhenTheMetricFails) {
+  Replay r{PredictiveGroup()};
+  r.Until(0, 86400 + 7 * 3600);
+  EXPECT_EQ(r.current, 2);
+  // The source fails from 07:00: the forecast still provisions for 08:00.
+  r.Until(86400 + 7 * 3600, 86400 + 8 * 3600, policy::kNaN, ObservationStatus::kFailed);
+  EXPECT_EQ(r.current, 13) << r.d.message;
+}
+
+}  // namespace
+}  // namespace tide::policy
