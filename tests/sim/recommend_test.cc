@@ -1,0 +1,125 @@
+// `tide recommend`'s parts: SLO expressions, the variants, and the search on a small trace.
+#include "sim/recommend.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "testing/groups.h"
+
+namespace tide::sim {
+namespace {
+
+TEST(Slo, ParsesTermsAndChecksThem) {
+  auto t = ParseSlo("tau_under<=1, unserved_fraction<0.001,mean_utilization>=0.5");
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  ASSERT_EQ(t->size(), 3u);
+  EXPECT_EQ((*t)[1].key, "unserved_fraction");
+  EXPECT_EQ((*t)[1].op, SloTerm::Op::kLt);
+  Summary s;
+  s.tau_under = 0.5;
+  s.unserved_fraction = 0;
+  s.mean_utilization = 0.6;
+  double shortfall = -1;
+  EXPECT_TRUE(MeetsSlo(s, *t, &shortfall));
+  EXPECT_EQ(shortfall, 0);
+  s.tau_under = 1.5;  // 50 % over the bound
+  EXPECT_FALSE(MeetsSlo(s, *t, &shortfall));
+  EXPECT_NEAR(shortfall, 0.5, 1e-9);
+}
+
+TEST(Slo, RejectsWhatDoesNotParse) {
+  for (const char* bad : {"", "tau_under", "tau_under<=", "tau_undr<=1", "tau_under<=abc", "tau_under<=1,,"}) {
+    auto t = ParseSlo(bad);
+    ASSERT_FALSE(t.ok()) << bad;
+    EXPECT_EQ(t.status().exit_code(), 2);
+    EXPECT_NE(t.status().message().find("allowed"), std::string::npos) << t.status().message();
+  }
+  EXPECT_NE(ParseSlo("tau_undr<=1").status().message().find("tau_undr"), std::string::npos);
+}
+
+TEST(Recommend, VariantsOfEachFamily) {
+  auto g = testing::MakeGroup(1, 20);
+  EXPECT_EQ(MakeVariants(g, "reactive").size(), 1u + 18u);
+  EXPECT_EQ(MakeVariants(g, "predictive").size(), 1u + 18u);
+  EXPECT_EQ(MakeVariants(g, "hybrid").size(), 1u + 36u);
+  EXPECT_EQ(MakeVariants(g, "all").size(), 1u + 18u + 18u + 36u);
+  for (const auto& c : MakeVariants(g, "hybrid")) {
+    if (c.family != "hybrid") continue;
+    bool reactive = false, predictive = false;
+    for (const auto& p : c.group.policies) {
+      reactive |= p.kind == config::PolicyKind::kTargetTracking;
+      predictive |= p.kind == config::PolicyKind::kPredictive;
+    }
+    EXPECT_TRUE(reactive && predictive) << c.label;
+  }
+}
+
+Trace Wave() {
+  Trace t;
+  t.path = "wave.csv";
+  for (int i = 0; i < 2 * 1440; ++i) {  // two days per minute, a daily sine
+    t.t.push_back(i * 60.0);
+    t.value.push_back(50 + 40 * std::sin(i * 2 * M_PI / 1440));
+  }
+  t.last_interval = 60;
+  return t;
+}
+
+config::Group Base() {
+  auto g = testing::MakeGroup(1, 50, {"utilization"});
+  g.model.capacity_per_unit = 10;
+  g.model.startup = 60;
+  g.model.price_per_unit_hour = 1;
+  g.evaluation_interval = 30;
+  g.policies = {testing::TargetTracking(0, 0.5)};
+  return g;
+}
+
+TEST(Recommend, PicksTheCheapestThatMeetsAndIsDeterministic) {
+  RecommendOptions opt;
+  opt.family = "reactive";
+  opt.step = 10;
+  auto slo = ParseSlo("tau_under<=5");
+  ASSERT_TRUE(slo.ok());
+  auto a = Recommend(Base(), Wave(), *slo, opt);
+  ASSERT_TRUE(a.ok()) << a.status().message();
+  ASSERT_GE(a->chosen, 0);
+  const Candidate& chosen = a->candidates[a->chosen];
+  EXPECT_TRUE(chosen.meets);
+  for (const auto& c : a->candidates)
+    if (c.meets) EXPECT_LE(chosen.train.cost, c.train.cost) << c.label;
+  EXPECT_DOUBLE_EQ(a->split, 86400);
+  EXPECT_GT(a->test.steps, 0);
+  opt.threads = 1;
+  auto b = Recommend(Base(), Wave(), *slo, opt);
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(a->chosen, b->chosen);
+  EXPECT_EQ(a->test.cost, b->test.cost);
+}
+
+TEST(Recommend, SaysWhenNothingMeetsAndNamesTheClosest) {
+  RecommendOptions opt;
+  opt.family = "reactive";
+  opt.step = 10;
+  auto slo = ParseSlo("tau_under<=0,cost_ratio<=0.5");  // cheaper than the oracle: impossible
+  ASSERT_TRUE(slo.ok());
+  auto r = Recommend(Base(), Wave(), *slo, opt);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->chosen, -1);
+  ASSERT_GE(r->closest, 0);
+  EXPECT_GT(r->candidates[r->closest].shortfall, 0);
+}
+
+TEST(Recommend, RejectsBadOptions) {
+  auto slo = ParseSlo("tau_under<=1");
+  RecommendOptions opt;
+  opt.train_fraction = 1.5;
+  EXPECT_EQ(Recommend(Base(), Wave(), *slo, opt).status().exit_code(), 2);
+  opt.train_fraction = 0.5;
+  opt.family = "magic";
+  EXPECT_NE(Recommend(Base(), Wave(), *slo, opt).status().message().find("--family"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tide::sim
