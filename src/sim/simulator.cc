@@ -18,28 +18,6 @@ namespace {
 
 using config::Signal;
 
-// Arrivals over consecutive, increasing intervals in O(1) amortised (the replay only moves
-// forward). Load outside the trace is 0.
-class LoadCursor {
- public:
-  explicit LoadCursor(const Trace& t) : t_(t) {}
-  double Arrivals(double a, double b) {
-    double sum = 0;
-    while (i_ < t_.size() && RowEnd(i_) <= a) ++i_;
-    for (size_t j = i_; j < t_.size() && t_.t[j] < b; ++j) {
-      const double lo = std::max(a, t_.t[j]);
-      const double hi = std::min(b, RowEnd(j));
-      if (hi > lo) sum += t_.value[j] * (hi - lo);
-    }
-    return sum;
-  }
-
- private:
-  double RowEnd(size_t j) const { return j + 1 < t_.size() ? t_.t[j + 1] : t_.end(); }
-  const Trace& t_;
-  size_t i_ = 0;
-};
-
 // FIFO backlog of requests waiting for capacity.
 class Backlog {
  public:
@@ -129,7 +107,7 @@ Result<SimResult> Simulate(const config::Group& g, const Trace& trace, const Sim
 
   Fleet fleet(model, g.behavior.warmup);
   fleet.Launch(t0, g.capacity.initial, /*ready_now=*/true);
-  LoadCursor load_cursor(trace);
+  const LoadIntegral integral(trace);
   Backlog backlog(model.queue_timeout);
   ElasticityAccumulator elasticity;
   policy::GroupState state;
@@ -203,7 +181,7 @@ Result<SimResult> Simulate(const config::Group& g, const Trace& trace, const Sim
     }
 
     // Serve this step's load with the units in service now.
-    const double arrivals = load_cursor.Arrivals(t, t + dt);
+    const double arrivals = integral.Arrivals(t, t + dt);
     const double load = arrivals / dt;
     const int serving = fleet.serving();
     const int warm = fleet.warm();

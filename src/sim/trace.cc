@@ -210,8 +210,18 @@ double LoadIntegral::CumulativeAt(double x) const {
   const auto& t = trace_.t;
   if (t.empty() || x <= t.front()) return 0;
   if (x >= trace_.end()) return cum_.back();
-  const size_t i = static_cast<size_t>(std::upper_bound(t.begin(), t.end(), x) - t.begin()) - 1;
+  const size_t i = RowOf(x);
   return cum_[i] + trace_.value[i] * (x - t[i]);
+}
+
+// The row holding x (t[i] <= x < t[i+1]). REQUIRES: t.front() <= x. The replay moves
+// forward, so the last row found or the next one is tried before a binary search.
+size_t LoadIntegral::RowOf(double x) const {
+  const auto& t = trace_.t;
+  for (size_t i = hint_; i < hint_ + 2 && i < t.size(); ++i) {
+    if (t[i] <= x && (i + 1 == t.size() || x < t[i + 1])) return hint_ = i;
+  }
+  return hint_ = static_cast<size_t>(std::upper_bound(t.begin(), t.end(), x) - t.begin()) - 1;
 }
 
 double LoadIntegral::Arrivals(double a, double b) const {
@@ -222,7 +232,7 @@ double LoadIntegral::Arrivals(double a, double b) const {
   if (!(hi > lo)) return 0;
   // Both ends in one row (the usual simulator step): the exact product, no prefix-sum
   // cancellation.
-  const size_t i = static_cast<size_t>(std::upper_bound(t.begin(), t.end(), lo) - t.begin()) - 1;
+  const size_t i = RowOf(lo);
   if (i + 1 == t.size() || hi <= t[i + 1]) return trace_.value[i] * (hi - lo);
   return CumulativeAt(hi) - CumulativeAt(lo);
 }

@@ -32,7 +32,9 @@ Result<Trace> ParseTrace(std::string_view text, const std::string& path);
 // Reads and parses a file; a missing or unreadable file is NotFound naming the path.
 Result<Trace> ReadTrace(const std::string& path);
 
-// Mean load over [a, b) from prefix sums: O(log n) per call. Load outside the trace is 0.
+// Mean load over [a, b) from prefix sums: O(log n) per call, O(1) when calls move forward
+// through the trace (as the simulator's replay does). Load outside the trace is 0.
+// Thread-compatible: one instance per thread (it remembers the last row it found).
 class LoadIntegral {
  public:
   explicit LoadIntegral(const Trace& trace);
@@ -41,8 +43,10 @@ class LoadIntegral {
 
  private:
   double CumulativeAt(double x) const;
+  size_t RowOf(double x) const;
   const Trace& trace_;
   std::vector<double> cum_;  // cum_[i] = arrivals in [t[0], t[i])
+  mutable size_t hint_ = 0;  // the row found last
 };
 
 }  // namespace tide::sim
