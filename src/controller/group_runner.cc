@@ -101,6 +101,7 @@ TickOutcome GroupRunner::Tick(double now, store::Store* store) {
   FetchAll(now);
 
   int current = 0;
+  bool paused = false;
   policy::Decision& d = out.decision;
   {
     std::lock_guard<std::mutex> l(mu_);
@@ -134,7 +135,8 @@ TickOutcome GroupRunner::Tick(double now, store::Store* store) {
       d.limited_by = policy::Stage::kClamp;
       d.message = fmt::format("override: desired {} until {}", d.desired, override_->expires_at);
     }
-    if (paused_) {
+    paused = paused_;
+    if (paused) {
       d.message = fmt::format("paused: the pipeline proposes {} ({}); nothing applied", d.desired,
                               policy::ReasonName(d.reason));
       d.desired = current;
@@ -156,7 +158,7 @@ TickOutcome GroupRunner::Tick(double now, store::Store* store) {
     }
   }
 
-  if (d.desired == current || paused_) return out;
+  if (d.desired == current || paused) return out;
 
   store::EventRecord e;
   e.group = cfg_.name;
