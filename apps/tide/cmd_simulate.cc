@@ -54,7 +54,10 @@ Status RunSimulate(const SimulateArgs& a) {
   if (!group.ok()) return group.status();
   if (auto problems = config::CheckForSimulation(*cfg, **group); !problems.empty()) {
     std::string msg;
-    for (const auto& p : problems) msg += (msg.empty() ? "" : "\n") + p.ToString();
+    for (const auto& p : problems) {
+      if (!msg.empty()) msg += '\n';
+      msg += p.ToString();
+    }
     return Status::InvalidInput(msg);
   }
   auto trace = sim::ReadTrace(a.trace);
