@@ -55,5 +55,12 @@ mkdir -p "$out"
 start=$(date +%s)
 python3 "$here/prepare.py" --traces "$traces" --out "$out" --origins "$n_origins"
 Rscript "$here/peers.R" --dir "$out" --arima-every "$arima_every" --jobs "$jobs"
+# tide's side (tide_eval.py) when the binaries are built: same origins and series.
+if [[ -x "$repo/build/tide" && -x "$repo/build/bench/forecast_bench" ]]; then
+  python3 "$here/tide_eval.py" --dir "$out" --tide "$repo/build/tide" \
+    --bench "$repo/build/bench/forecast_bench" | tee "$out/side_by_side.md"
+else
+  echo "build/tide or build/bench/forecast_bench missing: skipping tide_eval.py" >&2
+fi
 echo "results: $out/r_results.csv  origins: $out/origins.csv  summary: $out/r_summary.csv"
 echo "total wall time: $(( $(date +%s) - start )) s"

@@ -1,6 +1,7 @@
 // ensemble.cc: "ensemble" / "auto" — the models weighted by their recent rolling-origin accuracy.
 //
-// Members: seasonal naive daily and weekly, ets, regression and moving_average, each fitted
+// Members: seasonal naive daily and weekly, ets, regression, moving_average and level_seasonal
+// (simple_models.cc), each fitted
 // on the whole window; a member whose Fit fails is left out. From every calibration origin
 // (every hour over the last 7 days of the window, intervals.cc) each member forecasts from the
 // data before the origin. At lead k a member's weight is proportional to MAE_k^-2, where MAE_k
@@ -37,6 +38,7 @@ class Ensemble final : public Model {
       all.push_back(NewEts());
       all.push_back(NewRegression(0));
       all.push_back(NewMovingAverage());
+      all.push_back(NewLevelSeasonal());
       for (auto& m : all)
         if (m->Fit(s).ok()) members_.push_back(std::move(m));
       if (members_.size() <= 1) note_ = "every seasonal model failed; moving_average fallback";
@@ -161,6 +163,7 @@ Result<std::unique_ptr<Model>> MakeModel(const std::string& name, double utc_off
   if (name == "ets") return std::unique_ptr<Model>(NewEts());
   if (name == "regression") return std::unique_ptr<Model>(NewRegression(utc_offset));
   if (name == "moving_average") return std::unique_ptr<Model>(NewMovingAverage());
+  if (name == "level_seasonal") return std::unique_ptr<Model>(NewLevelSeasonal());
   if (name == "ensemble" || name == "auto") return NewEnsemble(utc_offset);
   std::string names;
   for (const auto& n : ModelNames()) names += (names.empty() ? "" : ", ") + n;
@@ -169,7 +172,7 @@ Result<std::unique_ptr<Model>> MakeModel(const std::string& name, double utc_off
 
 std::vector<std::string> ModelNames() {
   return {"seasonal_naive_daily", "seasonal_naive_weekly", "ets", "regression",
-          "moving_average", "ensemble", "auto"};
+          "moving_average", "level_seasonal", "ensemble", "auto"};
 }
 
 }  // namespace tide::forecast

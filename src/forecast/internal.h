@@ -80,6 +80,7 @@ Result<EtsFit> FitEtsParameters(const Series& s);
 // Model constructors (factory.cc wires them to names).
 std::unique_ptr<PathModel> NewSeasonalNaive(std::string name, double period_seconds);
 std::unique_ptr<PathModel> NewMovingAverage();
+std::unique_ptr<PathModel> NewLevelSeasonal();
 std::unique_ptr<PathModel> NewEts();
 std::unique_ptr<PathModel> NewRegression(double utc_offset);
 std::unique_ptr<Model> NewEnsemble(double utc_offset);

@@ -62,8 +62,64 @@ class MovingAverage final : public PathModel {
   int w_ = 1;
 };
 
+// "level_seasonal": the recent level carried along the daily shape,
+//   yhat(o + k) = mean(y[o-L .. o-1]) + D(o + k) - mean(D[o-L .. o-1]),
+// L = 50 minutes (>= 1 step), D(t) = the mean of y at the same time of day on the last 3 days
+// before the origin, averaged over +/- 10 minutes (+/- 2 slots at 5 minutes, none at hourly
+// steps, where a neighbouring slot is another part of the day). The moving average plus the change the daily
+// cycle makes from the last 50 minutes to the target: a level-following member that still
+// turns with the day. Worked example: last 50 min averaged 80, the days before ran 90 over
+// those 50 minutes and 120 at the target: yhat = 80 + 120 - 90 = 110.
+class LevelSeasonal final : public PathModel {
+ public:
+  std::string name() const override { return "level_seasonal"; }
+  Status Fit(const Series& s) override {
+    p_ = StepsPer(kDay, s.step);
+    w_ = std::max(1, static_cast<int>(std::lround(3000 / s.step)));
+    half_ = static_cast<int>(std::lround(600 / s.step));
+    if (w_ < 3) {  // at 20-minute steps or coarser the "level" is one or two values, and the
+      // model degenerates to y(o-1) + y(o+k-P) - y(o-1-P), whose error variance is doubled.
+      return Status::InvalidInput(fmt::format(
+          "level_seasonal: needs steps of at most 1000 s (a 50-minute mean of >= 3 values); got {} s",
+          s.step));
+    }
+    if (static_cast<int>(s.values.size()) < p_ + w_ + 2 || p_ < 5) {
+      return Status::InvalidInput(fmt::format(
+          "level_seasonal: needs a day and 50 minutes of history ({} steps of {} s); got {}",
+          p_ + w_ + 2, s.step, s.values.size()));
+    }
+    fitted_ = s;
+    return Status::Ok();
+  }
+  int min_origin() const override { return p_ + w_ + 2; }
+  std::vector<double> Path(int origin, int h) const override {
+    double level = 0, base = 0;
+    for (int i = origin - w_; i < origin; ++i) level += fitted_.values[i], base += D(origin, i);
+    level /= w_, base /= w_;
+    std::vector<double> out(h);
+    for (int k = 0; k < h; ++k) out[k] = std::max(0.0, level + D(origin, origin + k) - base);
+    return out;
+  }
+
+ private:
+  // Daily profile at time t as known before `origin`.
+  double D(int origin, int t) const {
+    const auto& y = fitted_.values;
+    double sum = 0;
+    int cnt = 0;
+    for (int d = -half_; d <= half_; ++d) {
+      int u = t + d;
+      int j = u < origin ? u - p_ : u - p_ * ((u - origin + p_) / p_);  // latest before origin
+      for (int r = 0; r < 3 && j >= 0; ++r, j -= p_) sum += y[j], ++cnt;
+    }
+    return cnt ? sum / cnt : 0;
+  }
+  int p_ = 1, w_ = 1, half_ = 0;
+};
+
 }  // namespace
 
+std::unique_ptr<PathModel> NewLevelSeasonal() { return std::make_unique<LevelSeasonal>(); }
 std::unique_ptr<PathModel> NewSeasonalNaive(std::string name, double period_seconds) {
   return std::make_unique<SeasonalNaive>(std::move(name), period_seconds);
 }

@@ -24,10 +24,10 @@ struct TraceCase {
 };
 
 const TraceCase kTraces[] = {
-    {"wc98_requests_1min.csv", 300, 0.773, 5.808, 67.8, 89.1, 76.6, 92.4, 1.60},
-    {"nasa_http_jul1995_requests_1min.csv", 300, 0.885, 1.171, 80.3, 95.3, 81.3, 94.8, 0.95},
-    {"nasa_http_aug1995_requests_1min.csv", 300, 0.870, 1.107, 79.7, 95.5, 77.0, 94.1, 0.95},
-    {"alibaba_genai_lora_requests_1min.csv", 300, 1.025, 1.827, 77.5, 92.9, 78.3, 95.0, 0.95},
+    {"wc98_requests_1min.csv", 300, 0.673, 5.545, 70.4, 90.2, 77.3, 92.8, 1.55},
+    {"nasa_http_jul1995_requests_1min.csv", 300, 0.835, 1.171, 80.3, 95.7, 82.3, 95.5, 0.95},
+    {"nasa_http_aug1995_requests_1min.csv", 300, 0.855, 1.107, 80.3, 95.7, 77.0, 94.3, 0.95},
+    {"alibaba_genai_lora_requests_1min.csv", 300, 0.973, 1.796, 79.0, 93.9, 78.3, 95.0, 0.95},
     {"nyc_taxi_passengers_30min.csv", 3600, 0.508, 0.701, 67.4, 88.9, 73.3, 89.3, 0.95},
     {"nasa_ipsc_1993_jobs_1h.csv", 3600, 0.407, 0.984, 76.4, 92.4, 78.0, 92.0, 0.95},
 };
