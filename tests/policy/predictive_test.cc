@@ -141,6 +141,37 @@ TEST(Predictive, BreakerOpensOnForecastErrorAndClosesWhenAccurate) {
   EXPECT_TRUE(closed) << r.d.message;
 }
 
+// A hybrid (as `tide recommend`'s "floor" variants build it): with the scale-in guard on, the
+// forecast is a floor under the reactive policy's scale-in, so capacity = max of both and
+// follows the forecast down; with the guard off the forecast stands aside whenever it is
+// below current, the reactive policy drops capacity under the forecast, and the next
+// decision relaunches it (a flap that leaves booting units where serving ones were).
+TEST(Predictive, InAHybridTheGuardMakesTheForecastAFloorUnderReactiveScaleIn) {
+  for (bool floor : {false, true}) {
+    Replay r{PredictiveGroup()};
+    r.g.policies[0].predictive.scale_in = floor;
+    r.Until(0, 86400 + 10 * 3600);  // day 2, 10:00: the forecast asks 13
+    ASSERT_EQ(r.current, 13);
+    r.g.metrics.push_back(r.g.metrics[0]);
+    r.g.metrics[1].name = "util";
+    r.g.policies.push_back(testing::TargetTracking(1, 0.8));
+    // 20 units, utilisation 10 %: the reactive policy asks ceil(20 x 0.1 / 0.8) = 3.
+    const double t = 86400 + 10 * 3600;
+    std::vector<Observation> obs{{100, kNaN, t, ObservationStatus::kOk}, {0.1, kNaN, t, ObservationStatus::kOk}};
+    Decide(r.g, Inputs{t, 20, 20, obs}, r.st, &r.d);
+    EXPECT_EQ(r.d.proposals[0].desired, 13);
+    EXPECT_EQ(r.d.proposals[1].desired, 3);
+    EXPECT_EQ(r.d.desired, floor ? 13 : 3) << r.d.message;
+    EXPECT_EQ(r.d.proposals[0].active, floor);
+    if (!floor) {  // the flap: back up to the forecast at the next decision
+      std::vector<Observation> next{{100, kNaN, t + 60, ObservationStatus::kOk},
+                                    {0.8, kNaN, t + 60, ObservationStatus::kOk}};
+      Decide(r.g, Inputs{t + 60, 3, 3, next}, r.st, &r.d);
+      EXPECT_EQ(r.d.desired, 13) << r.d.message;
+    }
+  }
+}
+
 TEST(Predictive, ForecastKeepsProposingWhenTheMetricFails) {
   Replay r{PredictiveGroup()};
   r.Until(0, 86400 + 7 * 3600);
