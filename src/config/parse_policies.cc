@@ -65,6 +65,21 @@ void ParseTargetTracking(Reader& r, const MapFields& m, const Group& g, TargetTr
   r.ReadNumber(t.Get("down"), Bound::kNonNegative, &out->tolerance.down);
 }
 
+// Simulated utilisation saturates at 1: a target whose tolerance band reaches 1 would never
+// scale a saturated group up (1.0 / target - 1 <= tolerance.up).
+void CheckSaturation(Reader& r, const MapFields& m, const Group& g, const TargetTracking& tt) {
+  if (tt.metric < 0 || tt.target_type != TargetType::kValue) return;
+  const MetricSource& src = g.metrics[tt.metric].source;
+  if (src.type != "simulated" || src.signal != Signal::kUtilization) return;
+  if (tt.target * (1 + tt.tolerance.up) >= 1) {
+    r.Fail(m.Get("target"),
+           fmt::format("a utilisation target that a saturated group can exceed: utilisation stops at 1, "
+                       "and 1 / {} is within the tolerance up ({}), so it would never scale up; "
+                       "allowed: target x (1 + tolerance.up) < 1",
+                       tt.target, tt.tolerance.up));
+  }
+}
+
 // `change: 2`, `change: -1` (units) or `change: 50%`, `change: -25%` (percent).
 bool ReadChange(Reader& r, const Field& f, StepAdjustment* s) {
   constexpr const char* kRule =
@@ -382,6 +397,7 @@ void ParsePolicies(Reader& r, const Field& f, Group* g) {
         switch (p.kind) {
           case PolicyKind::kTargetTracking:
             ParseTargetTracking(r, m, *g, &p.target_tracking);
+            if (m.Has("target")) CheckSaturation(r, m, *g, p.target_tracking);
             break;
           case PolicyKind::kStep:
             ParseStep(r, m, *g, &p.step);

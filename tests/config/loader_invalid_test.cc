@@ -50,9 +50,9 @@ version: 2
   - name: web
     metrics: [{name: q}]
     policies:
-      - {type: target_tracking, metric: q, target: 1, steps: []}
+      - {type: target_tracking, metric: q, target: 0.5, steps: []}
 )",
-     5, 55, "groups[0].policies[0].steps", "unknown key 'steps'; allowed: type, name, metric"},
+     5, 57, "groups[0].policies[0].steps", "unknown key 'steps'; allowed: type, name, metric"},
     {"DuplicateYamlKey", R"(groups:
   - name: web
     capacity: {min: 1, min: 2}

@@ -92,5 +92,23 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"UnknownKey", "{type: predictive, metric: rps, quantil: 0.9}", "quantil", "quantile"}),
     [](const auto& info) { return std::string(info.param.name); });
 
+// Simulated utilisation stops at 1: a target whose tolerance band reaches 1 never scales up.
+TEST(TargetTrackingConfig, RejectsAUtilisationTargetThatCannotScaleUp) {
+  auto yaml = [](const std::string& policy) {
+    return "groups:\n  - name: web\n    metrics:\n      - {name: u, source: {type: simulated, signal: utilization}}\n"
+           "      - {name: rps, source: {type: simulated, signal: load}}\n    policies:\n      - " + policy + "\n";
+  };
+  auto r = LoadConfigString(yaml("{type: target_tracking, metric: u, target: 0.95}"), "t.yaml");
+  ASSERT_EQ(r.problems.size(), 1u);
+  EXPECT_NE(r.problems[0].ToString().find("t.yaml:7:"), std::string::npos) << r.problems[0].ToString();
+  EXPECT_NE(r.problems[0].ToString().find("never scale up"), std::string::npos);
+  EXPECT_NE(r.problems[0].ToString().find("target x (1 + tolerance.up) < 1"), std::string::npos);
+  // A narrower band is fine, and so is a target on a metric that does not saturate.
+  EXPECT_TRUE(LoadConfigString(yaml("{type: target_tracking, metric: u, target: 0.95, tolerance: {up: 0.04, down: 0.1}}"),
+                               "t.yaml").problems.empty());
+  EXPECT_TRUE(LoadConfigString(yaml("{type: target_tracking, metric: rps, target: 5, target_type: average_value}"),
+                               "t.yaml").problems.empty());
+}
+
 }  // namespace
 }  // namespace tide::config
