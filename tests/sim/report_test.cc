@@ -1,5 +1,6 @@
 // The HTML report: self-contained, escaped, with thinned scaling-event markers.
 #include "sim/report.h"
+#include "testing/summary_keys.h"
 
 #include <gtest/gtest.h>
 
@@ -61,7 +62,7 @@ struct ContentCase {
   std::string expected;
 };
 
-class ReportContentTest : public testing::TestWithParam<ContentCase> {};
+class ReportContentTest : public ::testing::TestWithParam<ContentCase> {};
 
 TEST_P(ReportContentTest, Contains) {
   const std::string html = RenderReportHtml(Input(24, 10));
@@ -70,7 +71,7 @@ TEST_P(ReportContentTest, Contains) {
 
 INSTANTIATE_TEST_SUITE_P(
     Content, ReportContentTest,
-    testing::Values(
+    ::testing::Values(
         ContentCase{"TitleNamesGroup", "<title>tide simulation: web</title>"},
         ContentCase{"TraceName", "wc98_requests_1min.csv"}, ContentCase{"ConfigName", "web.yaml"},
         ContentCase{"LoadSeries", "class=\"load\" d=\"M"},
@@ -86,40 +87,12 @@ INSTANTIATE_TEST_SUITE_P(
         ContentCase{"Policy", "<pre>target_tracking utilization 0.6</pre>"},
         ContentCase{"AllEventsMarked",
                     "Scaling events: 10 in total (5 up, 5 down); all are marked."}),
-    [](const testing::TestParamInfo<ContentCase>& info) { return std::string(info.param.name); });
+    [](const ::testing::TestParamInfo<ContentCase>& info) { return std::string(info.param.name); });
 
 TEST(ReportTest, TableHasEverySummaryField) {
   const std::string html = RenderReportHtml(Input(2, 0));
-  for (const char* key : {"group",
-                          "config_path",
-                          "trace_path",
-                          "from",
-                          "to",
-                          "steps",
-                          "step_seconds",
-                          "cost",
-                          "oracle_cost",
-                          "cost_ratio",
-                          "static_peak_cost",
-                          "theta_under",
-                          "theta_over",
-                          "tau_under",
-                          "tau_over",
-                          "instability",
-                          "arrivals",
-                          "unserved",
-                          "unserved_fraction",
-                          "mean_backlog",
-                          "max_backlog",
-                          "scaling_events",
-                          "decisions",
-                          "mean_demand",
-                          "mean_supply",
-                          "mean_provisioned",
-                          "peak_demand",
-                          "peak_supply",
-                          "mean_utilization"})
-    EXPECT_NE(html.find(std::string("<code>") + key + "</code>"), std::string::npos) << key;
+  for (const std::string& key : tide::testing::SummaryKeys())
+    EXPECT_NE(html.find("<code>" + key + "</code>"), std::string::npos) << key;
 }
 
 TEST(ReportTest, DaysAxisForLongSpans) {
@@ -153,7 +126,7 @@ struct MarkerCase {
   std::string caption;
 };
 
-class ReportMarkerTest : public testing::TestWithParam<MarkerCase> {};
+class ReportMarkerTest : public ::testing::TestWithParam<MarkerCase> {};
 
 TEST_P(ReportMarkerTest, ThinsToAnEvenlySpreadSubset) {
   const MarkerCase& c = GetParam();
@@ -164,13 +137,13 @@ TEST_P(ReportMarkerTest, ThinsToAnEvenlySpreadSubset) {
 
 INSTANTIATE_TEST_SUITE_P(
     Markers, ReportMarkerTest,
-    testing::Values(MarkerCase{"None", 0, 0, "Scaling events: 0 in total"},
+    ::testing::Values(MarkerCase{"None", 0, 0, "Scaling events: 0 in total"},
                     MarkerCase{"AllUpTo300", 300, 300, "300 in total (150 up, 150 down); all"},
                     MarkerCase{"ThinnedAbove300", 301, 300,
                                "301 in total (151 up, 150 down); 300 markers shown"},
                     MarkerCase{"ManyThinned", 100000, 300,
                                "100000 in total (50000 up, 50000 down); 300 markers shown"}),
-    [](const testing::TestParamInfo<MarkerCase>& info) { return std::string(info.param.name); });
+    [](const ::testing::TestParamInfo<MarkerCase>& info) { return std::string(info.param.name); });
 
 TEST(ReportTest, ThinnedMarkersKeepFirstAndLastEvent) {
   ReportInput in = Input(48, 1000);

@@ -1,5 +1,6 @@
 // Summary JSON (stable contract keys) and the terminal table.
 #include "sim/summary.h"
+#include "testing/summary_keys.h"
 
 #include <gtest/gtest.h>
 
@@ -47,35 +48,7 @@ Summary Example() {
 }
 
 // Every field name of Summary; the contract's keys are a subset.
-const std::vector<std::string> kKeys = {"group",
-                                        "config_path",
-                                        "trace_path",
-                                        "from",
-                                        "to",
-                                        "steps",
-                                        "step_seconds",
-                                        "cost",
-                                        "oracle_cost",
-                                        "cost_ratio",
-                                        "static_peak_cost",
-                                        "theta_under",
-                                        "theta_over",
-                                        "tau_under",
-                                        "tau_over",
-                                        "instability",
-                                        "arrivals",
-                                        "unserved",
-                                        "unserved_fraction",
-                                        "mean_backlog",
-                                        "max_backlog",
-                                        "scaling_events",
-                                        "decisions",
-                                        "mean_demand",
-                                        "mean_supply",
-                                        "mean_provisioned",
-                                        "peak_demand",
-                                        "peak_supply",
-                                        "mean_utilization"};
+const std::vector<std::string>& kKeys = tide::testing::SummaryKeys();
 
 TEST(SummaryJsonTest, HasExactlyTheFieldNamesAsKeys) {
   const nlohmann::json j = nlohmann::json::parse(SummaryJson(Example()));
@@ -115,7 +88,7 @@ struct TextCase {
   std::string expected;  // a substring of the table
 };
 
-class SummaryTextTest : public testing::TestWithParam<TextCase> {};
+class SummaryTextTest : public ::testing::TestWithParam<TextCase> {};
 
 TEST_P(SummaryTextTest, Shows) {
   const std::string text = SummaryText(Example());
@@ -126,7 +99,7 @@ TEST_P(SummaryTextTest, Shows) {
 
 INSTANTIATE_TEST_SUITE_P(
     Figures, SummaryTextTest,
-    testing::Values(
+    ::testing::Values(
         TextCase{"Group", "group web \"front\""},
         TextCase{"Period", "period  1d .. 87d (123,840 steps of 60s)"},
         TextCase{"MoneyTwoDecimals", "1234.50\n"}, TextCase{"SmallMoneyFourDecimals", "0.0123\n"},
@@ -135,7 +108,7 @@ INSTANTIATE_TEST_SUITE_P(
         TextCase{"TimeshareO", "over-provisioning timeshare τO"},
         TextCase{"FractionAsPercent", "0.01 %"}, TextCase{"UtilizationAsPercent", "62.50 %"},
         TextCase{"ThousandsSeparators", "1,234,567 requests"}, TextCase{"Units", "7.25 units"}),
-    [](const testing::TestParamInfo<TextCase>& info) { return std::string(info.param.name); });
+    [](const ::testing::TestParamInfo<TextCase>& info) { return std::string(info.param.name); });
 
 // Display width (code points) of a line up to the end of its number.
 size_t NumberEnd(const std::string& line) {
