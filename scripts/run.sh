@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
-bash scripts/build.sh tide
+bash scripts/build.sh --target tide
 mkdir -p out
 ./build/tide simulate --config examples/reactive.yaml \
   --trace examples/traces/azure_llm_conv_requests_1s.csv \
