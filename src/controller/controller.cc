@@ -225,12 +225,22 @@ Result<nlohmann::json> Controller::GetGroup(const std::string& name, int decisio
   nlohmann::json j = r->Summary();
   nlohmann::json list = nlohmann::json::array();
   if (deps_.store) {
-    Flush();  // make the latest decisions visible
-    auto recent = deps_.store->RecentDecisions(name, std::clamp(decisions, 1, 1000));
-    if (recent.ok()) {
-      for (const auto& d : *recent) {
-        auto parsed = nlohmann::json::parse(d.json, nullptr, false);
-        list.push_back(parsed.is_discarded() ? nlohmann::json{{"at", d.at}, {"message", d.message}} : parsed);
+    // A read never writes: decisions not flushed yet come from the pending batch (newest
+    // first), then the store's.
+    const int limit = std::clamp(decisions, 1, 1000);
+    auto add = [&](const store::DecisionRecord& d) {
+      auto parsed = nlohmann::json::parse(d.json, nullptr, false);
+      list.push_back(parsed.is_discarded() ? nlohmann::json{{"at", d.at}, {"message", d.message}} : parsed);
+    };
+    {
+      std::lock_guard<std::mutex> l(batch_mu_);
+      for (auto it = batch_.decisions.rbegin(); it != batch_.decisions.rend() && static_cast<int>(list.size()) < limit; ++it)
+        if (it->group == name) add(*it);
+    }
+    if (static_cast<int>(list.size()) < limit) {
+      auto recent = deps_.store->RecentDecisions(name, limit - static_cast<int>(list.size()));
+      if (recent.ok()) {
+        for (const auto& d : *recent) add(d);
       }
     }
   } else if (!j["last_decision"].is_null()) {
