@@ -263,6 +263,87 @@ nlohmann::json Controller::Events(const std::string& group, double since, int li
   return out;
 }
 
+Result<nlohmann::json> Controller::Series(const std::string& name, double since) {
+  using nlohmann::json;
+  auto r = Find(name);
+  if (!r) return Status::NotFound(fmt::format("no group '{}'", name));
+  const double now = Now();
+  auto num = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
+  json metrics = json::array();
+  // Capacity points (at, current, desired, ready), newest first while collecting.
+  struct Point {
+    double at;
+    int current, desired, ready;
+  };
+  std::vector<Point> capacity;
+  std::vector<store::MetricSample> pending;
+  {
+    std::lock_guard<std::mutex> l(batch_mu_);
+    for (const auto& s : batch_.samples)
+      if (s.group == name && s.at >= since) pending.push_back(s);
+    for (auto it = batch_.decisions.rbegin(); it != batch_.decisions.rend(); ++it) {
+      if (it->group != name || it->at < since) continue;
+      const json j = json::parse(it->json, nullptr, false);
+      capacity.push_back({it->at, it->current, it->desired,
+                          j.is_object() ? j.value("ready", it->current) : it->current});
+    }
+  }
+  for (const config::Metric& m : r->config().metrics) {
+    json t = json::array(), v = json::array();
+    double last = -1;
+    if (deps_.store) {
+      auto h = deps_.store->History(name, m.name, since, now);
+      if (h.ok()) {
+        for (const auto& s : *h) {
+          t.push_back(s.at);
+          v.push_back(num(s.value));
+          last = s.at;
+        }
+      }
+    }
+    for (const auto& s : pending) {
+      if (s.metric != m.name || s.at <= last) continue;
+      t.push_back(s.at);
+      v.push_back(num(s.value));
+    }
+    metrics.push_back({{"name", m.name}, {"t", std::move(t)}, {"value", std::move(v)}});
+  }
+  if (deps_.store) {
+    constexpr int kMaxDecisions = 1000;
+    auto recent = deps_.store->RecentDecisions(name, kMaxDecisions);
+    if (recent.ok()) {
+      const double oldest_pending = capacity.empty() ? 1e300 : capacity.back().at;
+      for (const auto& d : *recent) {
+        if (d.at < since) break;
+        if (d.at >= oldest_pending) continue;  // also in the batch (not possible today; cheap)
+        const json j = json::parse(d.json, nullptr, false);
+        capacity.push_back({d.at, d.current, d.desired, j.is_object() ? j.value("ready", d.current) : d.current});
+      }
+    }
+  } else if (const json last = r->LastDecisionJson(); last.is_object() && capacity.empty()) {
+    capacity.push_back({last.value("at", now), last.value("current", 0), last.value("desired", 0),
+                        last.value("ready", 0)});
+  }
+  json ct = json::array(), cur = json::array(), des = json::array(), rdy = json::array();
+  for (auto it = capacity.rbegin(); it != capacity.rend(); ++it) {
+    ct.push_back(it->at);
+    cur.push_back(it->current);
+    des.push_back(it->desired);
+    rdy.push_back(it->ready);
+  }
+  return json{{"group", name},
+              {"since", since},
+              {"now", now},
+              {"metrics", std::move(metrics)},
+              {"capacity", {{"t", ct}, {"current", cur}, {"desired", des}, {"ready", rdy}}}};
+}
+
+Result<nlohmann::json> Controller::Outlook(const std::string& name, double horizon) {
+  auto r = Find(name);
+  if (!r) return Status::NotFound(fmt::format("no group '{}'", name));
+  return r->Outlook(Now(), horizon);
+}
+
 Status Controller::Pause(const std::string& group, bool paused) {
   auto r = Find(group);
   if (!r) return Status::NotFound(fmt::format("no group '{}'", group));
