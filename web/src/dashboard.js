@@ -63,6 +63,25 @@ function alertsTable(result, group) {
   );
 }
 
+// Puts render(result) into `place`, or the error. After a failure, content that arrived
+// before stays on screen under the error, marked as the last data received.
+function fill(place, result, render) {
+  if (!(result instanceof Error)) {
+    place.replaceChildren(render(result));
+    place.dataset.ok = '1';
+    return;
+  }
+  if (!place.dataset.ok) {
+    place.replaceChildren(errorBox(result));
+    return;
+  }
+  const box = errorBox(new Error(`${result.message} — showing the last data received`));
+  box.classList.add('stale');
+  const old = place.querySelector(':scope > .stale');
+  if (old) old.replaceWith(box);
+  else place.prepend(box);
+}
+
 // ---------------------------------------------------------------- fleet view
 
 function fleetSkeleton() {
@@ -78,14 +97,8 @@ function fleetSkeleton() {
 async function refreshFleet(gen) {
   const [groups, alerts] = await Promise.all([get('/api/v1/groups').catch((e) => e), loadAlerts()]);
   if (gen !== generation) return;
-  const place = document.getElementById('fleet-groups');
-  if (groups instanceof Error) {
-    showError(groups);
-    place.replaceChildren(errorBox(groups));
-  } else {
-    showError(null);
-    place.replaceChildren(fleetTable(groups, alerts));
-  }
+  showError(groups instanceof Error ? groups : null);
+  fill(document.getElementById('fleet-groups'), groups, (g) => fleetTable(g, alerts));
   document.getElementById('fleet-alerts').replaceChildren(alertsTable(alerts));
 }
 
@@ -164,30 +177,27 @@ async function refreshGroup(name, gen) {
   const firstError = [group, series, outlook, events].find((x) => x instanceof Error);
   showError(firstError || null);
 
-  const summary = document.getElementById('group-summary');
-  if (group instanceof Error) summary.replaceChildren(errorBox(group));
-  else summary.replaceChildren(groupSummary(group));
+  fill(document.getElementById('group-summary'), group, groupSummary);
   body('group-alerts').replaceChildren(alertsTable(alerts, name));
 
   const capNote = document.querySelector('#group-capacity > .note');
   if (series instanceof Error) {
+    // The charts keep what they last drew; the note under the capacity chart says why.
     capNote.replaceChildren(errorBox(series));
-    body('group-metrics').replaceChildren(errorBox(series));
+    if (!body('group-metrics').dataset.charts) body('group-metrics').replaceChildren(errorBox(series));
   } else {
     drawCapacity(series, capNote);
     drawMetrics(series);
   }
   if (outlook instanceof Error) {
     body('group-forecast').replaceChildren(errorBox(outlook));
-    body('group-schedule').replaceChildren(errorBox(outlook));
+    body('group-forecast').dataset.charts = '';
   } else {
     drawForecasts(outlook, series instanceof Error ? null : series, group instanceof Error ? null : group);
-    body('group-schedule').replaceChildren(scheduleTable(outlook));
   }
-  if (group instanceof Error) body('group-decisions').replaceChildren(errorBox(group));
-  else body('group-decisions').replaceChildren(decisionList(group.decisions || []));
-  if (events instanceof Error) body('group-events').replaceChildren(errorBox(events));
-  else body('group-events').replaceChildren(eventTable(events));
+  fill(body('group-schedule'), outlook, scheduleTable);
+  fill(body('group-decisions'), group, (g) => decisionList(g.decisions || []));
+  fill(body('group-events'), events, eventTable);
 }
 
 function groupSummary(g) {

@@ -264,6 +264,8 @@ async function main() {
   const down = await page.locator('#error').innerText();
   check(/does not answer/.test(down), `tide stopped: the page says so (${down})`);
   check((await page.locator('h1').innerText()) === 'Fleet', 'tide stopped: the page keeps its content');
+  await page.waitForSelector('#fleet-groups .stale', { timeout: 10000 });
+  check((await page.locator('table.fleet tr[data-group="web"]').count()) === 1, 'tide stopped: the last fleet table stays, marked as the last data received');
   await page.screenshot({ path: join(outDir, 'error-tide-down.png'), fullPage: true });
 
   check(pageErrors.length === 0, `no script errors in the page (${pageErrors.join('; ')})`);
