@@ -283,68 +283,6 @@ nlohmann::json GroupRunner::LastDecisionJson() const {
   return evaluated_ ? DecisionToJson(cfg_, last_) : nlohmann::json(nullptr);
 }
 
-nlohmann::json GroupRunner::Outlook(double now, double horizon) const {
-  using nlohmann::json;
-  auto num = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
-  json forecasts = json::array();
-  json scheduled = json::array();
-  std::lock_guard<std::mutex> l(mu_);
-  for (size_t i = 0; i < cfg_.policies.size(); ++i) {
-    const config::Policy& p = cfg_.policies[i];
-    if (p.kind == config::PolicyKind::kPredictive) {
-      if (i >= state_.predictive.size() || !state_.predictive[i].forecast) continue;
-      const policy::PredictiveState& ps = state_.predictive[i];
-      const forecast::Forecast& f = *ps.forecast;
-      json t = json::array(), mean = json::array(), lo80 = json::array(), hi80 = json::array(),
-           lo95 = json::array(), hi95 = json::array();
-      for (size_t k = 0; k < f.mean.size(); ++k) {
-        const double at = f.start + static_cast<double>(k) * f.step;
-        if (at > now + horizon) break;
-        t.push_back(at);
-        mean.push_back(num(f.mean[k]));
-        lo80.push_back(num(f.lo80[k]));
-        hi80.push_back(num(f.hi80[k]));
-        lo95.push_back(num(f.lo95[k]));
-        hi95.push_back(num(f.hi95[k]));
-      }
-      forecasts.push_back({{"policy", p.name},
-                           {"metric", cfg_.metrics[p.predictive.metric].name},
-                           {"mode", p.predictive.scale ? "forecast_and_scale" : "forecast_only"},
-                           {"quantile", p.predictive.quantile},
-                           {"model", f.model},
-                           {"note", f.note},
-                           {"fit_error", ps.fit_error},
-                           {"breaker_open", ps.open},
-                           {"t", t}, {"mean", mean}, {"lo80", lo80}, {"hi80", hi80},
-                           {"lo95", lo95}, {"hi95", hi95}});
-    } else if (p.kind == config::PolicyKind::kScheduled) {
-      const config::Scheduled& sc = p.scheduled;
-      auto add = [&](double at) {
-        scheduled.push_back({{"policy", p.name},
-                             {"at", at},
-                             {"min", sc.min ? json(*sc.min) : json(nullptr)},
-                             {"max", sc.max ? json(*sc.max) : json(nullptr)},
-                             {"desired", sc.desired ? json(*sc.desired) : json(nullptr)}});
-      };
-      if (sc.at) {
-        if (*sc.at > now && *sc.at <= now + horizon) add(*sc.at);
-      } else if (sc.cron) {
-        constexpr int kMaxFirings = 50;  // per policy: "every minute" must not flood the page
-        double after = now;
-        for (int k = 0; k < kMaxFirings; ++k) {
-          const std::optional<double> next = sc.cron->NextAfter(after);
-          if (!next || *next > now + horizon) break;
-          add(*next);
-          after = *next;
-        }
-      }
-    }
-  }
-  std::sort(scheduled.begin(), scheduled.end(),
-            [](const json& a, const json& b) { return a["at"].get<double>() < b["at"].get<double>(); });
-  return {{"now", now}, {"horizon", horizon}, {"forecasts", forecasts}, {"scheduled", scheduled}};
-}
-
 nlohmann::json GroupRunner::Summary() const {
   nlohmann::json last = LastDecisionJson();
   std::lock_guard<std::mutex> l(mu_);

@@ -10,9 +10,9 @@
 namespace tide::webui {
 
 struct Asset {
-  std::string_view path;          // "/", "/dashboard.js", "/dashboard.css"
+  std::string_view path;  // "/", "/dashboard.js", "/dashboard.css"
   std::string_view content_type;
-  std::string_view body;          // static storage
+  std::string_view body;  // static storage
 };
 
 // Every embedded file; "/" is the page.

@@ -56,11 +56,13 @@ struct DashRig {
     ControllerDeps deps;
     deps.clock = &clock;
     deps.store = store.get();
-    deps.make_source = [this](const config::Group&, const config::Metric&)
-        -> Result<std::unique_ptr<sources::MetricSource>> {
+    deps.make_source =
+        [this](const config::Group&,
+               const config::Metric&) -> Result<std::unique_ptr<sources::MetricSource>> {
       return std::unique_ptr<sources::MetricSource>(new FakeSource(src));
     };
-    deps.make_actuator = [this](const config::Group&) -> Result<std::unique_ptr<actuators::Actuator>> {
+    deps.make_actuator =
+        [this](const config::Group&) -> Result<std::unique_ptr<actuators::Actuator>> {
       return std::unique_ptr<actuators::Actuator>(new FakeActuator(act));
     };
     auto c = Controller::Create(cfg, ControllerOptions{}, deps);
@@ -207,8 +209,8 @@ TEST(DashboardData, OutlookCarriesTheForecastBandOfAPredictivePolicy) {
   cfg.groups[0].policies.push_back(p);
   ControllerDeps deps;
   deps.clock = &rig.clock;
-  deps.make_source = [](const config::Group&, const config::Metric&)
-      -> Result<std::unique_ptr<sources::MetricSource>> {
+  deps.make_source = [](const config::Group&,
+                        const config::Metric&) -> Result<std::unique_ptr<sources::MetricSource>> {
     return std::unique_ptr<sources::MetricSource>(new DailySource);
   };
   deps.make_actuator = [&](const config::Group&) -> Result<std::unique_ptr<actuators::Actuator>> {
@@ -227,7 +229,8 @@ TEST(DashboardData, OutlookCarriesTheForecastBandOfAPredictivePolicy) {
   EXPECT_EQ(f["mode"], "forecast_and_scale");
   const size_t n = f["t"].size();
   ASSERT_GT(n, 10u);
-  for (const char* col : {"mean", "lo80", "hi80", "lo95", "hi95"}) EXPECT_EQ(f[col].size(), n) << col;
+  for (const char* col : {"mean", "lo80", "hi80", "lo95", "hi95"})
+    EXPECT_EQ(f[col].size(), n) << col;
   for (size_t i = 0; i < n; ++i) {
     EXPECT_LE(f["lo95"][i].get<double>(), f["lo80"][i].get<double>()) << i;
     EXPECT_LE(f["lo80"][i].get<double>(), f["mean"][i].get<double>()) << i;
