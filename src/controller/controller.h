@@ -71,6 +71,11 @@ class Controller {
   nlohmann::json ListGroups();
   Result<nlohmann::json> GetGroup(const std::string& name, int decisions);
   nlohmann::json Events(const std::string& group, double since, int limit);
+  // ControlPlane::Series: metric samples and capacity (from the decisions, at most the last
+  // 1000) since `since`, from the store and the batch not yet written. Without a store, only
+  // the last decision.
+  Result<nlohmann::json> Series(const std::string& group, double since);
+  Result<nlohmann::json> Outlook(const std::string& group, double horizon);
   Status Pause(const std::string& group, bool paused);
   Status Override(const std::string& group, int desired, double expires_at);
   Status Reload();

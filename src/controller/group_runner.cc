@@ -295,7 +295,31 @@ nlohmann::json GroupRunner::Summary() const {
                        {"failing", m.failing},
                        {"error", m.error}});
   }
+  // Utilisation as HPA shows it, current / target of the first target-tracking policy whose
+  // metric has a reading: value / target, or for a total, total / (ready x target).
+  nlohmann::json utilization = nullptr;
+  std::string basis = "no target-tracking policy with a reading";
+  for (const config::Policy& p : cfg_.policies) {
+    if (p.kind != config::PolicyKind::kTargetTracking) continue;
+    const config::TargetTracking& tt = p.target_tracking;
+    const MetricView& m = metric_view_[tt.metric];
+    if (!std::isfinite(m.value) || m.failing) continue;
+    if (tt.target_type == config::TargetType::kValue) {
+      utilization = m.value / tt.target;
+      basis = fmt::format("{} {:g} / target {:g}", m.name, m.value, tt.target);
+    } else {
+      const int ready = fleet_.warm();
+      if (ready <= 0) continue;
+      utilization = m.value / (ready * tt.target);
+      basis = fmt::format("{} {:g} / ({} ready x target {:g})", m.name, m.value, ready, tt.target);
+    }
+    break;
+  }
   return {{"name", cfg_.name},
+          {"price_per_unit_hour", cfg_.model.price_per_unit_hour},
+          {"cost_per_hour", cfg_.model.price_per_unit_hour * fleet_.current()},
+          {"utilization", utilization},
+          {"utilization_basis", basis},
           {"desired", evaluated_ ? last_.desired : fleet_.current()},
           {"current", fleet_.current()},
           {"ready", fleet_.warm()},
