@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "controller/codec.h"
+#include "core/duration.h"
 #include "policy/explain.h"
 
 namespace tide::controller {
@@ -133,7 +134,7 @@ TickOutcome GroupRunner::Tick(double now, store::Store* store) {
       d.desired = std::clamp(override_->desired, d.min, d.max);
       d.reason = policy::Reason::kManualOverride;
       d.limited_by = policy::Stage::kClamp;
-      d.message = fmt::format("override: desired {} until {}", d.desired, override_->expires_at);
+      d.message = fmt::format("override: desired {} until {}", d.desired, FormatTimestamp(override_->expires_at));
     }
     paused = paused_;
     if (paused) {
