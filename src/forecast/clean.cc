@@ -44,17 +44,24 @@ Series Clean(const Series& s, CleaningReport* report) {
   const int w = std::max(2, static_cast<int>(std::lround(1800 / s.step)));
   if (n >= 2 * w + 1) {
     const std::vector<double> orig = y;
-    std::vector<double> win, dev;
+    // The window [a, b) slides one step at a time; `win` holds its values sorted (one removal
+    // and one insertion per step), so the median is win[mid] and the MAD is found by walking
+    // outwards from it: the deviations left and right of the median are each already sorted.
+    std::vector<double> win;
+    int a = 0, b = 0;
     for (int i = 0; i < n; ++i) {
-      int a = std::max(0, i - w), b = std::min(n, i + w + 1);
-      win.assign(orig.begin() + a, orig.begin() + b);
-      size_t mid = win.size() / 2;
-      std::nth_element(win.begin(), win.begin() + mid, win.end());
-      double med = win[mid];
-      dev.resize(win.size());
-      for (size_t j = 0; j < win.size(); ++j) dev[j] = std::fabs(win[j] - med);
-      std::nth_element(dev.begin(), dev.begin() + mid, dev.end());
-      double scale = std::max(1.4826 * dev[mid], 0.1 * mean_abs);
+      const int na = std::max(0, i - w), nb = std::min(n, i + w + 1);
+      for (; b < nb; ++b) win.insert(std::upper_bound(win.begin(), win.end(), orig[b]), orig[b]);
+      for (; a < na; ++a) win.erase(std::lower_bound(win.begin(), win.end(), orig[a]));
+      const int size = static_cast<int>(win.size()), mid = size / 2;
+      const double med = win[mid];
+      int l = mid - 1, r = mid;
+      double mad = 0;
+      for (int c = 0; c <= mid; ++c) {
+        const bool left = l >= 0 && (r >= size || med - win[l] < win[r] - med);
+        mad = left ? med - win[l--] : win[r++] - med;
+      }
+      double scale = std::max(1.4826 * mad, 0.1 * mean_abs);
       double lo = med - 5 * scale, hi = med + 5 * scale;
       if (orig[i] > hi || orig[i] < lo) {
         y[i] = std::clamp(orig[i], lo, hi);
