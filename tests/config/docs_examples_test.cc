@@ -85,7 +85,7 @@ TEST(DocsExamples, EveryFragmentLoadsWhereItBelongs) {
     } else if (StartsWith(yaml, "- {type:") || StartsWith(yaml, "- type:")) {
       doc =
           "groups:\n  - name: g\n    metrics: [{name: utilization}, {name: queue_depth, "
-          "source: {signal: backlog}}]\n    policies:\n" +
+          "source: {signal: backlog}}, {name: load, source: {signal: load}}]\n    policies:\n" +
           Indent(yaml, "      ");
     } else if (StartsWith(yaml, "api:") || StartsWith(yaml, "retention:")) {
       doc = yaml + "groups: [{name: g}]\n";
