@@ -224,6 +224,7 @@ class HttpServer final : public Server {
     Register("/api/v1/groups", true, {{"GET", Bound(&HttpServer::ListGroups)}});
     Register(group, true, {{"GET", Bound(&HttpServer::GetGroup)}});
     Register("/api/v1/events", true, {{"GET", Bound(&HttpServer::Events)}});
+    Register("/api/v1/alerts", true, {{"GET", Bound(&HttpServer::Alerts)}});
     Register(group + "/pause", true, {{"POST", Bound(&HttpServer::Pause)}});
     Register(group + "/resume", true, {{"POST", Bound(&HttpServer::Resume)}});
     Register(group + "/override", true, {{"POST", Bound(&HttpServer::Override)}});
@@ -265,6 +266,8 @@ class HttpServer final : public Server {
     if (!limit.ok()) return SendStatus(res, limit.status());
     SendJson(res, 200, plane_->Events(Param(req, "group").value_or(""), *since, *limit));
   }
+
+  void Alerts(const Request&, Response& res) { SendJson(res, 200, plane_->Alerts()); }
 
   void Pause(const Request& req, Response& res) { SetPaused(req, res, true); }
   void Resume(const Request& req, Response& res) { SetPaused(req, res, false); }

@@ -5,6 +5,7 @@
 //   GET  /api/v1/groups                 ControlPlane::ListGroups
 //   GET  /api/v1/groups/{name}          ControlPlane::GetGroup (?decisions=N, default 20)
 //   GET  /api/v1/events                 ?group=&since=&limit= (default limit 100)
+//   GET  /api/v1/alerts                 ControlPlane::Alerts (the alerts firing now)
 //   POST /api/v1/groups/{name}/pause | /resume
 //   POST /api/v1/groups/{name}/override {"desired": N, "expires_at": EPOCH | "for": "10m"}
 //   POST /api/v1/reload

@@ -9,6 +9,7 @@
 
 #include "controller/codec.h"
 #include "policy/explain.h"
+#include "policy/predictive.h"
 
 namespace tide::controller {
 namespace {
@@ -25,7 +26,8 @@ GroupRunner::GroupRunner(const config::Group& cfg, std::vector<std::unique_ptr<L
       metrics_(std::move(metrics)),
       actuator_(std::move(actuator)),
       dry_run_(dry_run),
-      fleet_(cfg_.model, cfg_.behavior.warmup) {
+      fleet_(cfg_.model, cfg_.behavior.warmup),
+      alerts_(cfg_.name, cfg_.alert_rules) {
   fleet_.Launch(0, cfg_.capacity.initial, /*ready_now=*/true);
   obs_.resize(metrics_.size());
   metric_view_.resize(metrics_.size());
@@ -97,6 +99,46 @@ int GroupRunner::ReadyUnits(double now) const {
 }
 
 TickOutcome GroupRunner::Tick(double now, store::Store* store) {
+  TickOutcome out = Decide(now, store);
+  std::lock_guard<std::mutex> l(mu_);
+  if (out.acted) consecutive_failed_ = out.action.outcome == actuators::Outcome::kApplied ? 0 : consecutive_failed_ + 1;
+  out.alert_changes = alerts_.Evaluate(AlertInputs(now, out));
+  return out;
+}
+
+alerts::GroupInputs GroupRunner::AlertInputs(double now, const TickOutcome& out) const {
+  alerts::GroupInputs in;
+  in.now = now;
+  in.current = fleet_.current();
+  in.ready = ReadyUnits(now);
+  in.max = evaluated_ ? last_.max : cfg_.capacity.max;
+  if (const int i = cfg_.FindMetric(cfg_.demand_metric); i >= 0) {
+    const policy::Observation& o = obs_[i];
+    if (o.status == policy::ObservationStatus::kOk && std::isfinite(o.value))
+      in.demand = std::ceil(o.value / cfg_.model.capacity_per_unit - 1e-9);
+  }
+  in.scaled = out.acted && out.action.outcome == actuators::Outcome::kApplied ? 1 : 0;
+  for (const auto& p : pending_ready_) {
+    if (!std::isfinite(in.oldest_pending) || p.event.decided_at < in.oldest_pending)
+      in.oldest_pending = p.event.decided_at;
+  }
+  for (const auto& m : metric_view_)
+    if (m.failing) in.failing_sources.push_back(m.name);
+  for (size_t i = 0; i < cfg_.policies.size() && i < state_.predictive.size(); ++i) {
+    if (cfg_.policies[i].kind != config::PolicyKind::kPredictive) continue;
+    const double e = policy::PredictiveRecentError(state_.predictive[i]);
+    if (std::isfinite(e) && !(e <= in.forecast_error)) in.forecast_error = e;
+  }
+  in.failed_actions = consecutive_failed_;
+  return in;
+}
+
+std::vector<alerts::Alert> GroupRunner::OpenAlerts() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return alerts_.Open();
+}
+
+TickOutcome GroupRunner::Decide(double now, store::Store* store) {
   TickOutcome out;
   FetchAll(now);
 
@@ -271,6 +313,10 @@ Status GroupRunner::RestoreState(const nlohmann::json& j, double now) {
 void GroupRunner::TakeStateFrom(GroupRunner& old, double now) {
   nlohmann::json j = old.SaveState();
   (void)RestoreState(j, now);
+  std::scoped_lock l(mu_, old.mu_);
+  alerts_.TakeStateFrom(old.alerts_);
+  consecutive_failed_ = old.consecutive_failed_;
+  pending_ready_ = old.pending_ready_;
 }
 
 bool GroupRunner::evaluated() const {
@@ -308,6 +354,7 @@ nlohmann::json GroupRunner::Summary() const {
                                  : nlohmann::json(nullptr)},
           {"actuator", actuator_->Describe()},
           {"metrics", metrics},
+          {"alerts_open", alerts_.Open().size()},
           {"last_decision", last}};
 }
 

@@ -1,0 +1,167 @@
+// rules.cc: the alert rules (conditions in rules.h) and the generic for/fire/resolve cycle.
+#include "alerts/rules.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "core/duration.h"
+
+namespace tide::alerts {
+
+const char* RuleName(Rule r) {
+  switch (r) {
+    case Rule::kFlapping: return "flapping";
+    case Rule::kSlowScaling: return "slow_scaling";
+    case Rule::kAtMaxCapacity: return "at_max_capacity";
+    case Rule::kUnderProvisioned: return "under_provisioned";
+    case Rule::kForecastDrift: return "forecast_drift";
+    case Rule::kSourceDown: return "source_down";
+    case Rule::kActuatorFailing: return "actuator_failing";
+  }
+  return "unknown";
+}
+
+const config::AlertRule& RuleConfig(const config::AlertRules& rules, Rule r) {
+  switch (r) {
+    case Rule::kFlapping: return rules.flapping;
+    case Rule::kSlowScaling: return rules.slow_scaling;
+    case Rule::kAtMaxCapacity: return rules.at_max_capacity;
+    case Rule::kUnderProvisioned: return rules.under_provisioned;
+    case Rule::kForecastDrift: return rules.forecast_drift;
+    case Rule::kSourceDown: return rules.source_down;
+    case Rule::kActuatorFailing: return rules.actuator_failing;
+  }
+  return rules.flapping;
+}
+
+Evaluator::Evaluator(std::string group, config::AlertRules rules)
+    : group_(std::move(group)), rules_(std::move(rules)) {}
+
+Evaluator::Check Evaluator::Test(Rule r, const GroupInputs& in) {
+  const config::AlertRule& c = RuleConfig(rules_, r);
+  Check k;
+  switch (r) {
+    case Rule::kFlapping: {
+      const double n = static_cast<double>(scale_times_.size());
+      k.holds = n > c.threshold;
+      k.value = n;
+      k.message = fmt::format("{} capacity changes in the last {} (allowed: at most {:g})", n,
+                              FormatDuration(c.window), c.threshold);
+      break;
+    }
+    case Rule::kSlowScaling: {
+      const double age = std::isfinite(in.oldest_pending) ? in.now - in.oldest_pending : 0;
+      k.holds = age > c.threshold;
+      k.value = age;
+      k.message = fmt::format("a scale-up decided {:.0f} s ago is not ready yet (allowed: {})", age,
+                              FormatDuration(c.threshold));
+      break;
+    }
+    case Rule::kAtMaxCapacity:
+      k.holds = std::isfinite(in.demand) && in.current >= in.max && in.demand > in.max;
+      k.value = std::isfinite(in.demand) ? in.demand : 0;
+      k.message = fmt::format("at max capacity ({} units) while demand is {:g} units", in.max,
+                              k.value);
+      break;
+    case Rule::kUnderProvisioned: {
+      const double start = in.now - c.window;
+      double under = 0;
+      for (const Span& s : spans_)
+        if (s.under) under += std::max(0.0, s.to - std::max(s.from, start));
+      k.value = 100.0 * under / c.window;
+      k.holds = k.value > c.threshold;
+      k.message = fmt::format(
+          "under-provisioned (ready below demand) {:.1f} % of the last {} (allowed: {:g} %)",
+          k.value, FormatDuration(c.window), c.threshold);
+      break;
+    }
+    case Rule::kForecastDrift:
+      k.holds = std::isfinite(in.forecast_error) && in.forecast_error > c.threshold;
+      k.value = std::isfinite(in.forecast_error) ? in.forecast_error : 0;
+      k.message = fmt::format("recent forecast error {:.2f} (allowed: {:g})", k.value, c.threshold);
+      break;
+    case Rule::kSourceDown: {
+      k.holds = !in.failing_sources.empty();
+      k.value = static_cast<double>(in.failing_sources.size());
+      std::string names;
+      for (const auto& n : in.failing_sources) names += (names.empty() ? "" : ", ") + n;
+      k.message = fmt::format("metric source(s) failing: {}", names);
+      break;
+    }
+    case Rule::kActuatorFailing:
+      k.holds = in.failed_actions >= c.threshold;
+      k.value = in.failed_actions;
+      k.message = fmt::format("{} consecutive failed action(s) (allowed: fewer than {:g})",
+                              in.failed_actions, c.threshold);
+      break;
+  }
+  return k;
+}
+
+std::vector<Alert> Evaluator::Evaluate(const GroupInputs& in) {
+  // Histories first: the applied changes within the flapping window, and the time spent
+  // under-provisioned (the last evaluation's state held until now).
+  for (int i = 0; i < in.scaled; ++i) scale_times_.push_back(in.now);
+  while (!scale_times_.empty() && scale_times_.front() <= in.now - rules_.flapping.window)
+    scale_times_.pop_front();
+  if (std::isfinite(last_now_) && in.now > last_now_ && last_under_known_)
+    spans_.push_back({last_now_, in.now, last_under_});
+  while (!spans_.empty() && spans_.front().to <= in.now - rules_.under_provisioned.window)
+    spans_.pop_front();
+  last_now_ = in.now;
+  last_under_known_ = std::isfinite(in.demand);
+  last_under_ = last_under_known_ && in.ready < in.demand;
+
+  std::vector<Alert> changes;
+  for (int i = 0; i < kRuleCount; ++i) {
+    const Rule r = static_cast<Rule>(i);
+    const config::AlertRule& c = RuleConfig(rules_, r);
+    RuleState& s = st_[i];
+    const Check k = c.enabled ? Test(r, in) : Check{};
+    if (!k.holds) {
+      s.pending_since = kUnknown;
+      if (s.firing) {
+        s.firing = false;
+        s.alert.firing = false;
+        s.alert.ended = in.now;
+        changes.push_back(s.alert);
+      }
+      continue;
+    }
+    if (!std::isfinite(s.pending_since)) s.pending_since = in.now;
+    if (!s.firing && in.now - s.pending_since < c.for_seconds) continue;
+    s.alert.value = k.value;
+    s.alert.message = k.message;
+    s.alert.severity = c.severity;
+    if (!s.firing) {
+      s.firing = true;
+      s.alert.group = group_;
+      s.alert.alert = RuleName(r);
+      s.alert.firing = true;
+      s.alert.since = in.now;
+      s.alert.ended = 0;
+      changes.push_back(s.alert);
+    }
+  }
+  return changes;
+}
+
+std::vector<Alert> Evaluator::Open() const {
+  std::vector<Alert> out;
+  for (const RuleState& s : st_)
+    if (s.firing) out.push_back(s.alert);
+  return out;
+}
+
+void Evaluator::TakeStateFrom(const Evaluator& old) {
+  st_ = old.st_;
+  scale_times_ = old.scale_times_;
+  spans_ = old.spans_;
+  last_now_ = old.last_now_;
+  last_under_known_ = old.last_under_known_;
+  last_under_ = old.last_under_;
+}
+
+}  // namespace tide::alerts
