@@ -43,27 +43,17 @@ Evaluator::Check Evaluator::Test(Rule r, const GroupInputs& in) {
   const config::AlertRule& c = RuleConfig(rules_, r);
   Check k;
   switch (r) {
-    case Rule::kFlapping: {
-      const double n = static_cast<double>(scale_times_.size());
-      k.holds = n > c.threshold;
-      k.value = n;
-      k.message = fmt::format("{} capacity changes in the last {} (allowed: at most {:g})", n,
-                              FormatDuration(c.window), c.threshold);
+    case Rule::kFlapping:
+      k.value = static_cast<double>(scale_times_.size());
+      k.holds = k.value > c.threshold;
       break;
-    }
-    case Rule::kSlowScaling: {
-      const double age = std::isfinite(in.oldest_pending) ? in.now - in.oldest_pending : 0;
-      k.holds = age > c.threshold;
-      k.value = age;
-      k.message = fmt::format("a scale-up decided {:.0f} s ago is not ready yet (allowed: {})", age,
-                              FormatDuration(c.threshold));
+    case Rule::kSlowScaling:
+      k.value = std::isfinite(in.oldest_pending) ? in.now - in.oldest_pending : 0;
+      k.holds = k.value > c.threshold;
       break;
-    }
     case Rule::kAtMaxCapacity:
       k.holds = std::isfinite(in.demand) && in.current >= in.max && in.demand > in.max;
       k.value = std::isfinite(in.demand) ? in.demand : 0;
-      k.message = fmt::format("at max capacity ({} units) while demand is {:g} units", in.max,
-                              k.value);
       break;
     case Rule::kUnderProvisioned: {
       const double start = in.now - c.window;
@@ -72,32 +62,51 @@ Evaluator::Check Evaluator::Test(Rule r, const GroupInputs& in) {
         if (s.under) under += std::max(0.0, s.to - std::max(s.from, start));
       k.value = 100.0 * under / c.window;
       k.holds = k.value > c.threshold;
-      k.message = fmt::format(
-          "under-provisioned (ready below demand) {:.1f} % of the last {} (allowed: {:g} %)",
-          k.value, FormatDuration(c.window), c.threshold);
       break;
     }
     case Rule::kForecastDrift:
       k.holds = std::isfinite(in.forecast_error) && in.forecast_error > c.threshold;
       k.value = std::isfinite(in.forecast_error) ? in.forecast_error : 0;
-      k.message = fmt::format("recent forecast error {:.2f} (allowed: {:g})", k.value, c.threshold);
       break;
-    case Rule::kSourceDown: {
+    case Rule::kSourceDown:
       k.holds = !in.failing_sources.empty();
       k.value = static_cast<double>(in.failing_sources.size());
-      std::string names;
-      for (const auto& n : in.failing_sources) names += (names.empty() ? "" : ", ") + n;
-      k.message = fmt::format("metric source(s) failing: {}", names);
       break;
-    }
     case Rule::kActuatorFailing:
       k.holds = in.failed_actions >= c.threshold;
       k.value = in.failed_actions;
-      k.message = fmt::format("{} consecutive failed action(s) (allowed: fewer than {:g})",
-                              in.failed_actions, c.threshold);
       break;
   }
   return k;
+}
+
+std::string Evaluator::Message(Rule r, const GroupInputs& in, double value) const {
+  const config::AlertRule& c = RuleConfig(rules_, r);
+  switch (r) {
+    case Rule::kFlapping:
+      return fmt::format("{} capacity changes in the last {} (allowed: at most {:g})", value,
+                         FormatDuration(c.window), c.threshold);
+    case Rule::kSlowScaling:
+      return fmt::format("a scale-up decided {:.0f} s ago is not ready yet (allowed: {})", value,
+                         FormatDuration(c.threshold));
+    case Rule::kAtMaxCapacity:
+      return fmt::format("at max capacity ({} units) while demand is {:g} units", in.max, value);
+    case Rule::kUnderProvisioned:
+      return fmt::format(
+          "under-provisioned (ready below demand) {:.1f} % of the last {} (allowed: {:g} %)",
+          value, FormatDuration(c.window), c.threshold);
+    case Rule::kForecastDrift:
+      return fmt::format("recent forecast error {:.2f} (allowed: {:g})", value, c.threshold);
+    case Rule::kSourceDown: {
+      std::string names;
+      for (const auto& n : in.failing_sources) names += (names.empty() ? "" : ", ") + n;
+      return fmt::format("metric source(s) failing: {}", names);
+    }
+    case Rule::kActuatorFailing:
+      return fmt::format("{} consecutive failed action(s) (allowed: fewer than {:g})",
+                         in.failed_actions, c.threshold);
+  }
+  return "";
 }
 
 std::vector<Alert> Evaluator::Evaluate(const GroupInputs& in) {
@@ -133,7 +142,7 @@ std::vector<Alert> Evaluator::Evaluate(const GroupInputs& in) {
     if (!std::isfinite(s.pending_since)) s.pending_since = in.now;
     if (!s.firing && in.now - s.pending_since < c.for_seconds) continue;
     s.alert.value = k.value;
-    s.alert.message = k.message;
+    s.alert.message = Message(r, in, k.value);
     s.alert.severity = c.severity;
     if (!s.firing) {
       s.firing = true;

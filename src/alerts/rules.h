@@ -92,9 +92,11 @@ class Evaluator {
   struct Check {
     bool holds = false;
     double value = 0;
-    std::string message;
   };
   Check Test(Rule r, const GroupInputs& in);
+  // Formatted only for a rule that fires (formatting every rule at every evaluation would
+  // cost more than the conditions).
+  std::string Message(Rule r, const GroupInputs& in, double value) const;
 
   struct RuleState {
     double pending_since = kUnknown;  // when the condition started to hold
