@@ -101,7 +101,14 @@ int GroupRunner::ReadyUnits(double now) const {
 TickOutcome GroupRunner::Tick(double now, store::Store* store) {
   TickOutcome out = Decide(now, store);
   std::lock_guard<std::mutex> l(mu_);
-  if (out.acted) consecutive_failed_ = out.action.outcome == actuators::Outcome::kApplied ? 0 : consecutive_failed_ + 1;
+  const bool applied = out.acted && out.action.outcome == actuators::Outcome::kApplied;
+  if (out.acted) consecutive_failed_ = applied ? 0 : consecutive_failed_ + 1;
+  // Slow scaling: from the first scale-up applied while capacity was all serving, until the
+  // units serving (the ready_metric's count when there is one) reach the capacity ordered.
+  const int serving = cfg_.ready_metric.empty() ? fleet_.serving() : ReadyUnits(now);
+  if (serving >= fleet_.current()) scale_up_since_ = alerts::kUnknown;
+  if (applied && out.decision.desired > out.decision.current && !std::isfinite(scale_up_since_))
+    scale_up_since_ = now;
   out.alert_changes = alerts_.Evaluate(AlertInputs(now, out));
   return out;
 }
@@ -118,10 +125,7 @@ alerts::GroupInputs GroupRunner::AlertInputs(double now, const TickOutcome& out)
       in.demand = std::ceil(o.value / cfg_.model.capacity_per_unit - 1e-9);
   }
   in.scaled = out.acted && out.action.outcome == actuators::Outcome::kApplied ? 1 : 0;
-  for (const auto& p : pending_ready_) {
-    if (!std::isfinite(in.oldest_pending) || p.event.decided_at < in.oldest_pending)
-      in.oldest_pending = p.event.decided_at;
-  }
+  in.oldest_pending = scale_up_since_;
   for (const auto& m : metric_view_)
     if (m.failing) in.failing_sources.push_back(m.name);
   for (size_t i = 0; i < cfg_.policies.size() && i < state_.predictive.size(); ++i) {
@@ -316,6 +320,7 @@ void GroupRunner::TakeStateFrom(GroupRunner& old, double now) {
   std::scoped_lock l(mu_, old.mu_);
   alerts_.TakeStateFrom(old.alerts_);
   consecutive_failed_ = old.consecutive_failed_;
+  scale_up_since_ = old.scale_up_since_;
   pending_ready_ = old.pending_ready_;
 }
 

@@ -115,6 +115,7 @@ class GroupRunner {
   std::vector<policy::Observation> obs_;
   long long applied_ = 0, failed_ = 0;
   int consecutive_failed_ = 0;  // failed actions since the last applied one
+  double scale_up_since_ = alerts::kUnknown;  // a scale-up not serving yet, decided then
   alerts::Evaluator alerts_;
   struct PendingReady {
     store::EventRecord event;

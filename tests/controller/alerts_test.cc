@@ -155,5 +155,32 @@ TEST(ControllerAlerts, ActuatorFailingAndAtMaxCapacity) {
                                       "alert_firing:at_max_capacity", "alert_resolved:at_max_capacity"}));
 }
 
+TEST(ControllerAlerts, SlowScalingWhileNewUnitsBootLongerThanAllowed) {
+  AlertRig rig;
+  config::Config cfg = rig.Config();
+  cfg.groups[0].model.startup = 120;  // units serve 2 minutes after they are ordered
+  cfg.groups[0].alert_rules.slow_scaling.threshold = 60;
+  cfg.groups[0].alert_rules.at_max_capacity.enabled = false;
+  auto c = rig.Make(cfg);
+  rig.Set(10, false, false);
+  c->Tick(rig.clock.Now());
+  rig.Set(30, false, false);
+  rig.Step(*c);  // scale-up to 3 decided and applied; the 2 new units boot until +120 s
+  const double decided = rig.clock.Now();
+  for (int k = 1; k <= 4; ++k) {  // +15 .. +60 s: not beyond 60 s yet
+    rig.Step(*c);
+    EXPECT_FALSE(Firing(*c, "slow_scaling")) << k;
+  }
+  rig.Step(*c);  // +75 s
+  ASSERT_TRUE(Firing(*c, "slow_scaling"));
+  const nlohmann::json all = c->Alerts();
+  EXPECT_EQ(all["alerts"][0]["since"], decided + 75);
+  EXPECT_EQ(all["alerts"][0]["value"], 75);
+  for (int k = 6; k <= 7; ++k) rig.Step(*c);  // +105 s: still booting
+  EXPECT_TRUE(Firing(*c, "slow_scaling"));
+  rig.Step(*c);  // +120 s: the units serve
+  EXPECT_FALSE(Firing(*c, "slow_scaling"));
+}
+
 }  // namespace
 }  // namespace tide::controller
