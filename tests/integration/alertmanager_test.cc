@@ -110,6 +110,8 @@ groups:
     metrics:
       - name: rps
         source: {type: http_json, url: ")" + base + R"(/load", pointer: /rps, window: 1s, timeout: 1s, retries: 0}
+    demand_metric: rps
+    model: {capacity_per_unit: 10, price_per_unit_hour: 3.6}
     policies:
       - {type: target_tracking, metric: rps, target: 10, target_type: average_value}
 )");
@@ -155,6 +157,23 @@ groups:
   const int status = tide.Stop(SIGTERM, 10);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << testing::ReadText(dir + "/tide.log");
   am.Stop();
+
+  // tide report on the store this run wrote: every evaluation is counted; demand (rps 5 at
+  // 10 per unit) is 1 unit, and the one unit ordered served it whenever the source answered.
+  const std::string cmd = std::string(TIDE_BINARY) + " report --config " + config + " --store " + dir +
+                          "/tide.db --since 10m --json " + dir + "/report.json > " + dir + "/report.txt 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << testing::ReadText(dir + "/report.txt");
+  const auto report = nlohmann::json::parse(testing::ReadText(dir + "/report.json"), nullptr, false);
+  ASSERT_TRUE(report.is_object()) << testing::ReadText(dir + "/report.json");
+  const auto& web = report["groups"][0];
+  EXPECT_EQ(web["group"], "web");
+  EXPECT_GE(web["decisions"].get<int>(), 5);
+  EXPECT_GT(web["seconds"].get<double>(), 4);
+  EXPECT_EQ(web["peak_demand"], 1);
+  EXPECT_EQ(web["tau_under"], 0);
+  EXPECT_EQ(web["scale_ups"], 0);
+  EXPECT_GT(web["cost"].get<double>(), 0);
+  EXPECT_NE(testing::ReadText(dir + "/report.txt").find("group web"), std::string::npos);
   if (!::testing::Test::HasFailure()) std::filesystem::remove_all(dir);
 }
 
