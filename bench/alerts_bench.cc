@@ -50,7 +50,8 @@ void BM_AlertRulesOneEvaluation(benchmark::State& state) {
     changes += ev.Evaluate(in).size();
     benchmark::DoNotOptimize(changes);
   }
-  state.counters["changes_per_eval"] = benchmark::Counter(static_cast<double>(changes) / state.iterations());
+  state.counters["changes_per_eval"] =
+      benchmark::Counter(static_cast<double>(changes) / state.iterations());
 }
 BENCHMARK(BM_AlertRulesOneEvaluation);
 

@@ -1,11 +1,11 @@
 // cmd_report.cc: `tide report` — what scaling achieved and cost over a period of a live run,
 // from the store `tide run` wrote (sim/live_report.h computes the figures).
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <filesystem>
-#include <string>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "commands.h"
 #include "config/loader.h"
@@ -27,7 +27,8 @@ Result<sim::GroupReport> ReportGroup(store::Store& st, const config::Group& g, d
   for (const auto& d : *decisions) {
     auto j = nlohmann::json::parse(d.json, nullptr, false);
     int ready = d.current;
-    if (j.is_object() && j.contains("ready") && j["ready"].is_number_integer()) ready = j["ready"].get<int>();
+    if (j.is_object() && j.contains("ready") && j["ready"].is_number_integer())
+      ready = j["ready"].get<int>();
     points.push_back({d.at, d.current, ready});
   }
   std::vector<sim::LoadPoint> load;
@@ -59,7 +60,8 @@ Status RunReport(const ReportArgs& a) {
     auto t = ParseTimestamp(a.until);
     if (!t.ok()) {
       return Status::InvalidInput(fmt::format(
-          "--until: bad value '{}': allowed: RFC 3339 (2026-03-29T01:30:00Z) or epoch seconds", a.until));
+          "--until: bad value '{}': allowed: RFC 3339 (2026-03-29T01:30:00Z) or epoch seconds",
+          a.until));
     }
     to = *t;
   }
@@ -74,14 +76,15 @@ Status RunReport(const ReportArgs& a) {
   } else {
     std::string names;
     for (const auto& x : cfg->groups) names += (names.empty() ? "" : ", ") + x.name;
-    return Status::NotFound(
-        fmt::format("--group: bad value '{}': no such group in {}; allowed: {}", a.group, a.config, names));
+    return Status::NotFound(fmt::format("--group: bad value '{}': no such group in {}; allowed: {}",
+                                        a.group, a.config, names));
   }
   std::error_code ec;
   if (!std::filesystem::is_regular_file(a.store, ec)) {
-    return Status::NotFound(fmt::format(
-        "--store: bad value '{}': no such file; allowed: the SQLite store `tide run --db` wrote (default tide.db)",
-        a.store));
+    return Status::NotFound(
+        fmt::format("--store: bad value '{}': no such file; allowed: the SQLite store `tide run "
+                    "--db` wrote (default tide.db)",
+                    a.store));
   }
   auto st = store::Store::Open(a.store);
   if (!st.ok()) return st.status();

@@ -1,17 +1,17 @@
 #include "alerts/notifier.h"
 
-#include <cstdio>
-
 #include <fmt/format.h>
+
+#include <cstdio>
 
 #include "core/duration.h"
 
 namespace tide::alerts {
 
 nlohmann::json AlertJson(const Alert& a) {
-  nlohmann::json j = {{"group", a.group},     {"alert", a.alert},
+  nlohmann::json j = {{"group", a.group},       {"alert", a.alert},
                       {"severity", a.severity}, {"state", a.firing ? "firing" : "resolved"},
-                      {"since", a.since},     {"value", a.value},
+                      {"since", a.since},       {"value", a.value},
                       {"message", a.message}};
   if (!a.firing) j["ended"] = a.ended;
   return j;
@@ -21,15 +21,16 @@ nlohmann::json AlertmanagerBody(const std::vector<Alert>& alerts, double now, do
                                 const std::string& generator_url) {
   nlohmann::json body = nlohmann::json::array();
   for (const Alert& a : alerts) {
-    body.push_back({{"labels",
-                     {{"alertname", a.alert},
-                      {"group", a.group},
-                      {"severity", a.severity},
-                      {"service", "tide"}}},
-                    {"annotations", {{"summary", a.message}, {"value", fmt::format("{:g}", a.value)}}},
-                    {"startsAt", FormatTimestamp(a.since)},
-                    {"endsAt", FormatTimestamp(a.firing ? now + firing_ttl : a.ended)},
-                    {"generatorURL", generator_url}});
+    body.push_back(
+        {{"labels",
+          {{"alertname", a.alert},
+           {"group", a.group},
+           {"severity", a.severity},
+           {"service", "tide"}}},
+         {"annotations", {{"summary", a.message}, {"value", fmt::format("{:g}", a.value)}}},
+         {"startsAt", FormatTimestamp(a.since)},
+         {"endsAt", FormatTimestamp(a.firing ? now + firing_ttl : a.ended)},
+         {"generatorURL", generator_url}});
   }
   return body;
 }
@@ -63,12 +64,17 @@ void Notifier::Notify(const std::vector<Alert>& changes, double now) {
     for (const Alert& a : changes) {
       nlohmann::json j = AlertJson(a);
       j["at"] = now;
-      Enqueue({"POST", r_.webhook_url, {{"Content-Type", "application/json"}}, j.dump(),
+      Enqueue({"POST",
+               r_.webhook_url,
+               {{"Content-Type", "application/json"}},
+               j.dump(),
                r_.webhook_timeout});
     }
   }
   if (!r_.alertmanager_url.empty()) {
-    Enqueue({"POST", r_.alertmanager_url + "/api/v2/alerts", {{"Content-Type", "application/json"}},
+    Enqueue({"POST",
+             r_.alertmanager_url + "/api/v2/alerts",
+             {{"Content-Type", "application/json"}},
              AlertmanagerBody(changes, now, 4 * r_.resend_interval, r_.generator_url).dump(),
              r_.alertmanager_timeout});
   }
@@ -82,7 +88,9 @@ void Notifier::MaybeResend(const std::vector<Alert>& open, double now) {
     last_am_send_ = now;
   }
   if (open.empty()) return;
-  Enqueue({"POST", r_.alertmanager_url + "/api/v2/alerts", {{"Content-Type", "application/json"}},
+  Enqueue({"POST",
+           r_.alertmanager_url + "/api/v2/alerts",
+           {{"Content-Type", "application/json"}},
            AlertmanagerBody(open, now, 4 * r_.resend_interval, r_.generator_url).dump(),
            r_.alertmanager_timeout});
 }
@@ -112,7 +120,8 @@ void Notifier::Loop() {
       delivered_.fetch_add(1);
     } else {
       failed_.fetch_add(1);
-      const std::string line = fmt::format("tide: alert delivery to {} failed: {}", req.url, problem);
+      const std::string line =
+          fmt::format("tide: alert delivery to {} failed: {}", req.url, problem);
       if (log_) {
         log_(line);
       } else {

@@ -1,10 +1,10 @@
 // rules.cc: the alert rules (conditions in rules.h) and the generic for/fire/resolve cycle.
 #include "alerts/rules.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "core/duration.h"
 
@@ -12,26 +12,40 @@ namespace tide::alerts {
 
 const char* RuleName(Rule r) {
   switch (r) {
-    case Rule::kFlapping: return "flapping";
-    case Rule::kSlowScaling: return "slow_scaling";
-    case Rule::kAtMaxCapacity: return "at_max_capacity";
-    case Rule::kUnderProvisioned: return "under_provisioned";
-    case Rule::kForecastDrift: return "forecast_drift";
-    case Rule::kSourceDown: return "source_down";
-    case Rule::kActuatorFailing: return "actuator_failing";
+    case Rule::kFlapping:
+      return "flapping";
+    case Rule::kSlowScaling:
+      return "slow_scaling";
+    case Rule::kAtMaxCapacity:
+      return "at_max_capacity";
+    case Rule::kUnderProvisioned:
+      return "under_provisioned";
+    case Rule::kForecastDrift:
+      return "forecast_drift";
+    case Rule::kSourceDown:
+      return "source_down";
+    case Rule::kActuatorFailing:
+      return "actuator_failing";
   }
   return "unknown";
 }
 
 const config::AlertRule& RuleConfig(const config::AlertRules& rules, Rule r) {
   switch (r) {
-    case Rule::kFlapping: return rules.flapping;
-    case Rule::kSlowScaling: return rules.slow_scaling;
-    case Rule::kAtMaxCapacity: return rules.at_max_capacity;
-    case Rule::kUnderProvisioned: return rules.under_provisioned;
-    case Rule::kForecastDrift: return rules.forecast_drift;
-    case Rule::kSourceDown: return rules.source_down;
-    case Rule::kActuatorFailing: return rules.actuator_failing;
+    case Rule::kFlapping:
+      return rules.flapping;
+    case Rule::kSlowScaling:
+      return rules.slow_scaling;
+    case Rule::kAtMaxCapacity:
+      return rules.at_max_capacity;
+    case Rule::kUnderProvisioned:
+      return rules.under_provisioned;
+    case Rule::kForecastDrift:
+      return rules.forecast_drift;
+    case Rule::kSourceDown:
+      return rules.source_down;
+    case Rule::kActuatorFailing:
+      return rules.actuator_failing;
   }
   return rules.flapping;
 }
@@ -93,8 +107,8 @@ std::string Evaluator::Message(Rule r, const GroupInputs& in, double value) cons
       return fmt::format("at max capacity ({} units) while demand is {:g} units", in.max, value);
     case Rule::kUnderProvisioned:
       return fmt::format(
-          "under-provisioned (ready below demand) {:.1f} % of the last {} (allowed: {:g} %)",
-          value, FormatDuration(c.window), c.threshold);
+          "under-provisioned (ready below demand) {:.1f} % of the last {} (allowed: {:g} %)", value,
+          FormatDuration(c.window), c.threshold);
     case Rule::kForecastDrift:
       return fmt::format("recent forecast error {:.2f} (allowed: {:g})", value, c.threshold);
     case Rule::kSourceDown: {

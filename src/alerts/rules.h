@@ -43,21 +43,22 @@ inline constexpr int kRuleCount = 7;
 const char* RuleName(Rule r);
 const config::AlertRule& RuleConfig(const config::AlertRules& rules, Rule r);
 inline config::AlertRule& RuleConfig(config::AlertRules& rules, Rule r) {
-  return const_cast<config::AlertRule&>(RuleConfig(static_cast<const config::AlertRules&>(rules), r));
+  return const_cast<config::AlertRule&>(
+      RuleConfig(static_cast<const config::AlertRules&>(rules), r));
 }
 
 // What the controller knows about one group at one evaluation.
 struct GroupInputs {
-  double now = 0;              // epoch seconds
-  int current = 0;             // capacity ordered
-  int ready = 0;               // units serving
-  int max = 0;                 // capacity.max in force
-  double demand = kUnknown;    // units needed; kUnknown when not measured
-  int scaled = 0;              // applied capacity changes at this evaluation
-  double oldest_pending = kUnknown;  // decided_at of the oldest scale-up not ready yet
+  double now = 0;                            // epoch seconds
+  int current = 0;                           // capacity ordered
+  int ready = 0;                             // units serving
+  int max = 0;                               // capacity.max in force
+  double demand = kUnknown;                  // units needed; kUnknown when not measured
+  int scaled = 0;                            // applied capacity changes at this evaluation
+  double oldest_pending = kUnknown;          // decided_at of the oldest scale-up not ready yet
   std::vector<std::string> failing_sources;  // metric names
-  double forecast_error = kUnknown;  // largest recent relative error of a predictive policy
-  int failed_actions = 0;            // consecutive failed actions (0 after a success)
+  double forecast_error = kUnknown;          // largest recent relative error of a predictive policy
+  int failed_actions = 0;                    // consecutive failed actions (0 after a success)
 };
 
 struct Alert {
@@ -111,7 +112,7 @@ class Evaluator {
     double from, to;
     bool under;
   };
-  std::deque<Span> spans_;          // known-demand time, oldest first
+  std::deque<Span> spans_;  // known-demand time, oldest first
   double last_now_ = kUnknown;
   bool last_under_known_ = false, last_under_ = false;
 };

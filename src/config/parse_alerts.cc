@@ -17,7 +17,7 @@ namespace tide::config::internal {
 namespace {
 
 const std::vector<std::string_view> kRuleNames = {
-    "flapping",       "slow_scaling", "at_max_capacity",  "under_provisioned",
+    "flapping",       "slow_scaling", "at_max_capacity", "under_provisioned",
     "forecast_drift", "source_down",  "actuator_failing"};
 
 AlertRule* RuleOf(AlertRules* rules, std::string_view name) {
@@ -86,7 +86,8 @@ void ParseWebhook(Reader& r, const Field& f, AlertReceivers* out) {
   if (!m.ok()) return;
   m.CheckKeys({"url", "timeout"});
   const Field url = m.Get("url");
-  if (!url.present) r.Missing(f, "url", "the URL to POST alerts to (e.g. http://127.0.0.1:9000/alerts)");
+  if (!url.present)
+    r.Missing(f, "url", "the URL to POST alerts to (e.g. http://127.0.0.1:9000/alerts)");
   ReadHttpUrl(r, url, "http://127.0.0.1:9000/alerts", &out->webhook_url);
   r.ReadDuration(m.Get("timeout"), Bound::kPositive, &out->webhook_timeout);
 }

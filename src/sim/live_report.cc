@@ -1,9 +1,9 @@
 #include "sim/live_report.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "core/duration.h"
@@ -31,22 +31,28 @@ std::vector<Line> Lines(const GroupReport& r) {
   return {
       {"cost", "cost spent", Money(f.cost), "money", false},
       {"static_peak_cost", "static peak provisioning", Money(f.static_peak_cost), "money", true},
-      {"savings_vs_static_peak", "saved vs static peak", Money(f.savings_vs_static_peak), "money", true},
-      {"savings_vs_static_peak_percent", "saved vs static peak %", F2(f.savings_vs_static_peak_percent), "%", true},
+      {"savings_vs_static_peak", "saved vs static peak", Money(f.savings_vs_static_peak), "money",
+       true},
+      {"savings_vs_static_peak_percent", "saved vs static peak %",
+       F2(f.savings_vs_static_peak_percent), "%", true},
       {"oracle_cost", "oracle (exactly demand)", Money(f.oracle_cost), "money", true},
       {"excess_over_oracle", "above the oracle", Money(f.excess_over_oracle), "money", true},
-      {"excess_over_oracle_percent", "above the oracle %", F2(f.excess_over_oracle_percent), "%", true},
+      {"excess_over_oracle_percent", "above the oracle %", F2(f.excess_over_oracle_percent), "%",
+       true},
       {"theta_under", "under-provisioning accuracy θU", F2(e.theta_under), "%", true},
       {"theta_over", "over-provisioning accuracy θO", F2(e.theta_over), "%", true},
       {"tau_under", "under-provisioning timeshare τU", F2(e.tau_under), "%", true},
       {"tau_over", "over-provisioning timeshare τO", F2(e.tau_over), "%", true},
       {"instability", "instability υ", F2(e.instability), "%", true},
-      {"under_provisioning_events", "under-provisioning events", n(f.under_provisioning_events), "", true},
-      {"over_provisioning_events", "over-provisioning events", n(f.over_provisioning_events), "", true},
+      {"under_provisioning_events", "under-provisioning events", n(f.under_provisioning_events), "",
+       true},
+      {"over_provisioning_events", "over-provisioning events", n(f.over_provisioning_events), "",
+       true},
       {"scale_ups", "scale-ups", n(f.scale_ups), "", false},
       {"scale_downs", "scale-downs", n(f.scale_downs), "", false},
       {"mean_time_to_scale_up", "mean time to scale up", F1(f.mean_time_to_scale_up), "s", false},
-      {"mean_time_to_scale_down", "mean time to scale down", F1(f.mean_time_to_scale_down), "s", false},
+      {"mean_time_to_scale_down", "mean time to scale down", F1(f.mean_time_to_scale_down), "s",
+       false},
       {"mean_utilization", "mean utilization", F2(100 * f.mean_utilization), "%", true},
       {"mean_demand", "mean demand", F2(f.mean_demand), "units", true},
       {"mean_supply", "mean supply (ready)", F2(f.mean_supply), "units", false},
@@ -59,11 +65,16 @@ nlohmann::ordered_json FiguresJson(const GroupReport& r) {
   const PeriodFigures& f = r.figures;
   const auto& e = f.elasticity;
   const bool d = !r.demand_metric.empty();
-  auto dm = [&](double x) { return d ? nlohmann::ordered_json(x) : nlohmann::ordered_json(nullptr); };
-  auto num = [](double x) { return std::isnan(x) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(x); };
+  auto dm = [&](double x) {
+    return d ? nlohmann::ordered_json(x) : nlohmann::ordered_json(nullptr);
+  };
+  auto num = [](double x) {
+    return std::isnan(x) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(x);
+  };
   nlohmann::ordered_json j;
   j["group"] = r.group;
-  j["demand_metric"] = d ? nlohmann::ordered_json(r.demand_metric) : nlohmann::ordered_json(nullptr);
+  j["demand_metric"] =
+      d ? nlohmann::ordered_json(r.demand_metric) : nlohmann::ordered_json(nullptr);
   j["decisions"] = r.decisions;
   j["seconds"] = f.seconds;
   j["cost"] = f.cost;
@@ -78,8 +89,10 @@ nlohmann::ordered_json FiguresJson(const GroupReport& r) {
   j["tau_under"] = dm(e.tau_under);
   j["tau_over"] = dm(e.tau_over);
   j["instability"] = dm(e.instability);
-  j["under_provisioning_events"] = d ? nlohmann::ordered_json(f.under_provisioning_events) : nlohmann::ordered_json(nullptr);
-  j["over_provisioning_events"] = d ? nlohmann::ordered_json(f.over_provisioning_events) : nlohmann::ordered_json(nullptr);
+  j["under_provisioning_events"] =
+      d ? nlohmann::ordered_json(f.under_provisioning_events) : nlohmann::ordered_json(nullptr);
+  j["over_provisioning_events"] =
+      d ? nlohmann::ordered_json(f.over_provisioning_events) : nlohmann::ordered_json(nullptr);
   j["scale_ups"] = f.scale_ups;
   j["scale_downs"] = f.scale_downs;
   j["mean_time_to_scale_up"] = num(f.mean_time_to_scale_up);
@@ -168,14 +181,16 @@ std::string ReportHtml(double from, double to, const std::vector<GroupReport>& g
   html += fmt::format("<h1>tide report</h1>\n<p>{} .. {} ({})</p>\n", FormatTimestamp(from),
                       FormatTimestamp(to), HtmlEscape(FormatDuration(to - from)));
   for (const auto& g : groups) {
-    html += fmt::format("<h2>group {}</h2>\n<p>{} decisions; demand metric: {}</p>\n<table>\n"
-                        "<tr><th>figure</th><th>key</th><th>value</th><th>unit</th></tr>\n",
-                        HtmlEscape(g.group), g.decisions,
-                        g.demand_metric.empty() ? "none" : HtmlEscape(g.demand_metric));
+    html += fmt::format(
+        "<h2>group {}</h2>\n<p>{} decisions; demand metric: {}</p>\n<table>\n"
+        "<tr><th>figure</th><th>key</th><th>value</th><th>unit</th></tr>\n",
+        HtmlEscape(g.group), g.decisions,
+        g.demand_metric.empty() ? "none" : HtmlEscape(g.demand_metric));
     for (const Line& l : Lines(g)) {
       const std::string v = l.needs_demand && g.demand_metric.empty() ? "n/a" : l.value;
-      html += fmt::format("<tr><td>{}</td><td><code>{}</code></td><td class=\"v\">{}</td><td>{}</td></tr>\n",
-                          HtmlEscape(l.label), l.key, HtmlEscape(v), HtmlEscape(l.unit));
+      html += fmt::format(
+          "<tr><td>{}</td><td><code>{}</code></td><td class=\"v\">{}</td><td>{}</td></tr>\n",
+          HtmlEscape(l.label), l.key, HtmlEscape(v), HtmlEscape(l.unit));
     }
     html += "</table>\n";
   }

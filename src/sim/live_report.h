@@ -20,9 +20,9 @@
 namespace tide::sim {
 
 struct CapacityPoint {
-  double at = 0;     // epoch seconds of the evaluation
-  int current = 0;   // units ordered (provisioned)
-  int ready = 0;     // units serving (supply)
+  double at = 0;    // epoch seconds of the evaluation
+  int current = 0;  // units ordered (provisioned)
+  int ready = 0;    // units serving (supply)
 };
 
 struct LoadPoint {

@@ -38,7 +38,8 @@ PeriodFigures PeriodAccumulator::Finish() const {
   f.oracle_cost = demand_seconds_ * price_per_unit_second_;
   f.static_peak_cost = peak_demand_ * t_ * price_per_unit_second_;
   f.savings_vs_static_peak = f.static_peak_cost - f.cost;
-  if (f.static_peak_cost > 0) f.savings_vs_static_peak_percent = 100 * f.savings_vs_static_peak / f.static_peak_cost;
+  if (f.static_peak_cost > 0)
+    f.savings_vs_static_peak_percent = 100 * f.savings_vs_static_peak / f.static_peak_cost;
   f.excess_over_oracle = f.cost - f.oracle_cost;
   if (f.oracle_cost > 0) f.excess_over_oracle_percent = 100 * f.excess_over_oracle / f.oracle_cost;
   f.peak_demand = peak_demand_;

@@ -39,7 +39,11 @@ void PrintTo(const RuleCase& c, std::ostream* os) { *os << c.name; }
 
 const RuleCase kCases[] = {
     {"FlappingMoreThanNChangesPerWindow", Rule::kFlapping,
-     [](config::AlertRules& r) { r.flapping.threshold = 3; r.flapping.window = 600; }, 60, 30,
+     [](config::AlertRules& r) {
+       r.flapping.threshold = 3;
+       r.flapping.window = 600;
+     },
+     60, 30,
      // A change at each of steps 0..4: the 4th change (step 3) is "more than 3".
      [](int k, GroupInputs& in) { in.scaled = k <= 4 ? 1 : 0; },
      // Fires at step 3 (4 changes). A change leaves the window 600 s after it: at t 600 the
@@ -48,24 +52,40 @@ const RuleCase kCases[] = {
     {"SlowScalingScaleUpNotReadyInTime", Rule::kSlowScaling,
      [](config::AlertRules& r) { r.slow_scaling.threshold = 120; }, 30, 12,
      // Decided at t 30, ready at t 240 (step 8).
-     [](int k, GroupInputs& in) { if (k >= 1 && k < 8) in.oldest_pending = 30; },
+     [](int k, GroupInputs& in) {
+       if (k >= 1 && k < 8) in.oldest_pending = 30;
+     },
      // age > 120 first at t 180 (age 150): step 6.
      6, 8, 150},
     {"AtMaxCapacityWhileDemandExceedsIt", Rule::kAtMaxCapacity,
      [](config::AlertRules& r) { r.at_max_capacity.for_seconds = 120; }, 60, 12,
      [](int k, GroupInputs& in) {
-       if (k >= 2 && k < 8) { in.current = 10; in.ready = 10; in.demand = 13; }
+       if (k >= 2 && k < 8) {
+         in.current = 10;
+         in.ready = 10;
+         in.demand = 13;
+       }
      },
      // Holds from step 2 (t 120); for 120 s -> fires at step 4; ends at step 8.
      4, 8, 13},
-    {"AtMaxCapacityButDemandWithinIsFine", Rule::kAtMaxCapacity, [](config::AlertRules& r) {
-       r.at_max_capacity.for_seconds = 0; }, 60, 6,
-     [](int, GroupInputs& in) { in.current = 10; in.ready = 10; in.demand = 10; }, -1, -1, 0},
+    {"AtMaxCapacityButDemandWithinIsFine", Rule::kAtMaxCapacity,
+     [](config::AlertRules& r) { r.at_max_capacity.for_seconds = 0; }, 60, 6,
+     [](int, GroupInputs& in) {
+       in.current = 10;
+       in.ready = 10;
+       in.demand = 10;
+     },
+     -1, -1, 0},
     {"UnderProvisionedBeyondTheSlo", Rule::kUnderProvisioned,
      [](config::AlertRules& r) {
-       r.under_provisioned.threshold = 10; r.under_provisioned.window = 600; }, 60, 30,
+       r.under_provisioned.threshold = 10;
+       r.under_provisioned.window = 600;
+     },
+     60, 30,
      // Under-provisioned (ready 4 < demand 6) at steps 2..4: 180 s of under time by t 300.
-     [](int k, GroupInputs& in) { if (k >= 2 && k <= 4) in.demand = 6; },
+     [](int k, GroupInputs& in) {
+       if (k >= 2 && k <= 4) in.demand = 6;
+     },
      // Each state holds until the next evaluation: under during [120, 300). At t 180: 60 s of
      // 600 = 10 %, not above 10; at t 240: 120 s = 20 % -> fires at step 4. At t 780 the
      // window [180, 780] holds 120 s (20 %); at t 840, [240, 840] holds 60 s (10 %) ->
@@ -73,26 +93,37 @@ const RuleCase kCases[] = {
      4, 14, 20},
     {"UnderProvisionedUnknownDemandNeverFires", Rule::kUnderProvisioned,
      [](config::AlertRules& r) { r.under_provisioned.threshold = 0; }, 60, 10,
-     [](int, GroupInputs& in) { in.demand = kUnknown; in.ready = 0; }, -1, -1, 0},
+     [](int, GroupInputs& in) {
+       in.demand = kUnknown;
+       in.ready = 0;
+     },
+     -1, -1, 0},
     {"ForecastDriftAboveThreshold", Rule::kForecastDrift,
      [](config::AlertRules& r) { r.forecast_drift.threshold = 0.3; }, 60, 8,
-     [](int k, GroupInputs& in) { in.forecast_error = k >= 2 && k < 5 ? 0.45 : 0.1; }, 2, 5,
-     0.45},
+     [](int k, GroupInputs& in) { in.forecast_error = k >= 2 && k < 5 ? 0.45 : 0.1; }, 2, 5, 0.45},
     {"SourceDownAfterFor", Rule::kSourceDown,
      [](config::AlertRules& r) { r.source_down.for_seconds = 60; }, 15, 12,
-     [](int k, GroupInputs& in) { if (k >= 1 && k < 9) in.failing_sources = {"rps", "queue"}; },
+     [](int k, GroupInputs& in) {
+       if (k >= 1 && k < 9) in.failing_sources = {"rps", "queue"};
+     },
      // Failing from step 1 (t 15); 60 s later is step 5.
      5, 9, 2},
     {"SourceBlipShorterThanForNeverFires", Rule::kSourceDown,
      [](config::AlertRules& r) { r.source_down.for_seconds = 60; }, 15, 12,
-     [](int k, GroupInputs& in) { if (k == 3 || k == 4) in.failing_sources = {"rps"}; }, -1, -1, 0},
+     [](int k, GroupInputs& in) {
+       if (k == 3 || k == 4) in.failing_sources = {"rps"};
+     },
+     -1, -1, 0},
     {"ActuatorFailingConsecutive", Rule::kActuatorFailing,
      [](config::AlertRules& r) { r.actuator_failing.threshold = 2; }, 30, 10,
      [](int k, GroupInputs& in) { in.failed_actions = k >= 3 && k < 7 ? k - 2 : 0; },
      // 1 failure at step 3, 2 at step 4 -> fires; a success at step 7 resolves.
      4, 7, 2},
     {"DisabledRuleNeverFires", Rule::kSourceDown,
-     [](config::AlertRules& r) { r.source_down.enabled = false; r.source_down.for_seconds = 0; },
+     [](config::AlertRules& r) {
+       r.source_down.enabled = false;
+       r.source_down.for_seconds = 0;
+     },
      15, 5, [](int, GroupInputs& in) { in.failing_sources = {"rps"}; }, -1, -1, 0},
 };
 

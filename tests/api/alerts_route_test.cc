@@ -56,7 +56,8 @@ TEST(AlertsRoute, TheDefaultPlaneHasNoAlertsAndTheTokenGuardsIt) {
   res = c.Get("/api/v1/alerts", {{"Authorization", "Bearer s3cret"}});
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
-  EXPECT_EQ(nlohmann::json::parse(res->body), (nlohmann::json{{"alerts", nlohmann::json::array()}}));
+  EXPECT_EQ(nlohmann::json::parse(res->body),
+            (nlohmann::json{{"alerts", nlohmann::json::array()}}));
   server->Stop();
 }
 

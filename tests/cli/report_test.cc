@@ -66,7 +66,8 @@ class ReportTest : public ::testing::Test {
       b.decisions.push_back({"web", at, ready[i] + 1, ready[i] + 1, "WithinTolerance", "",
                              nlohmann::json{{"ready", ready[i]}}.dump()});
     }
-    b.decisions.push_back({"web", kT0 - 100, 9, 9, "WithinTolerance", "", "{\"ready\": 9}"});  // before
+    b.decisions.push_back(
+        {"web", kT0 - 100, 9, 9, "WithinTolerance", "", "{\"ready\": 9}"});  // before
     ASSERT_TRUE((*st)->WriteBatch(b).ok());
     auto scale = [&](double decided, double ready_at, int from, int to, const char* status) {
       store::EventRecord e;
@@ -89,8 +90,8 @@ class ReportTest : public ::testing::Test {
 
   // Runs tide with `args` in the temp folder; stdout and stderr to files.
   int Run(const std::string& args) {
-    const std::string cmd = "cd " + dir_.string() + " && " + TIDE_BINARY + " " + args +
-                            " >stdout 2>stderr";
+    const std::string cmd =
+        "cd " + dir_.string() + " && " + TIDE_BINARY + " " + args + " >stdout 2>stderr";
     const int status = std::system(cmd.c_str());
     out_ = Slurp(dir_ / "stdout");
     err_ = Slurp(dir_ / "stderr");
@@ -150,10 +151,12 @@ TEST_F(ReportTest, TextAndHtmlAndAGroupWithoutDemand) {
 
 TEST_F(ReportTest, BadInputExitsTwoWithAClearMessage) {
   EXPECT_EQ(Run("report " + period_ + " --group nope"), 2);
-  EXPECT_NE(err_.find("--group: bad value 'nope': no such group in tide.yaml; allowed: web, api"), std::string::npos)
+  EXPECT_NE(err_.find("--group: bad value 'nope': no such group in tide.yaml; allowed: web, api"),
+            std::string::npos)
       << err_;
   EXPECT_EQ(Run("report --config tide.yaml --store tide.db --since yesterday"), 2);
-  EXPECT_NE(err_.find("--since: bad value 'yesterday': allowed: a duration > 0"), std::string::npos) << err_;
+  EXPECT_NE(err_.find("--since: bad value 'yesterday': allowed: a duration > 0"), std::string::npos)
+      << err_;
   EXPECT_EQ(Run("report --config tide.yaml --store tide.db --since -1h"), 2);
   EXPECT_EQ(Run("report --config tide.yaml --store missing.db"), 2);
   EXPECT_NE(err_.find("--store: bad value 'missing.db': no such file"), std::string::npos) << err_;

@@ -55,11 +55,13 @@ struct AlertRig {
     ControllerDeps deps;
     deps.clock = &clock;
     deps.store = store.get();
-    deps.make_source = [this](const config::Group&, const config::Metric&)
-        -> Result<std::unique_ptr<sources::MetricSource>> {
+    deps.make_source =
+        [this](const config::Group&,
+               const config::Metric&) -> Result<std::unique_ptr<sources::MetricSource>> {
       return std::unique_ptr<sources::MetricSource>(new FakeSource(src));
     };
-    deps.make_actuator = [this](const config::Group&) -> Result<std::unique_ptr<actuators::Actuator>> {
+    deps.make_actuator =
+        [this](const config::Group&) -> Result<std::unique_ptr<actuators::Actuator>> {
       return std::unique_ptr<actuators::Actuator>(new FakeActuator(act));
     };
     return std::move(Controller::Create(cfg, ControllerOptions{}, deps)).value();
@@ -112,7 +114,8 @@ TEST(ControllerAlerts, SourceDownFiresAfterForAndResolvesOnRecovery) {
   EXPECT_EQ(j["value"], 1);
   EXPECT_NE(j["message"].get<std::string>().find("rps"), std::string::npos);
   EXPECT_EQ(c->ListGroups()[0]["alerts_open"], 1);
-  EXPECT_NE(c->MetricsText().find("tide_alert_firing{alert=\"source_down\",group=\"web\",severity=\"critical\"} 1"),
+  EXPECT_NE(c->MetricsText().find(
+                "tide_alert_firing{alert=\"source_down\",group=\"web\",severity=\"critical\"} 1"),
             std::string::npos)
       << c->MetricsText();
 
@@ -120,9 +123,11 @@ TEST(ControllerAlerts, SourceDownFiresAfterForAndResolvesOnRecovery) {
   rig.Step(*c);
   EXPECT_FALSE(Firing(*c, "source_down"));
   EXPECT_EQ(c->ListGroups()[0]["alerts_open"], 0);
-  EXPECT_NE(c->MetricsText().find("tide_alert_firing{alert=\"source_down\",group=\"web\",severity=\"critical\"} 0"),
+  EXPECT_NE(c->MetricsText().find(
+                "tide_alert_firing{alert=\"source_down\",group=\"web\",severity=\"critical\"} 0"),
             std::string::npos);
-  EXPECT_EQ(rig.AlertEvents(), (std::vector<std::string>{"alert_firing:source_down", "alert_resolved:source_down"}));
+  EXPECT_EQ(rig.AlertEvents(),
+            (std::vector<std::string>{"alert_firing:source_down", "alert_resolved:source_down"}));
 }
 
 TEST(ControllerAlerts, ActuatorFailingAndAtMaxCapacity) {
@@ -150,9 +155,10 @@ TEST(ControllerAlerts, ActuatorFailingAndAtMaxCapacity) {
   rig.Set(50, false, false);
   rig.Step(*c);
   EXPECT_FALSE(Firing(*c, "at_max_capacity"));
-  EXPECT_EQ(rig.AlertEvents(),
-            (std::vector<std::string>{"alert_firing:actuator_failing", "alert_resolved:actuator_failing",
-                                      "alert_firing:at_max_capacity", "alert_resolved:at_max_capacity"}));
+  EXPECT_EQ(
+      rig.AlertEvents(),
+      (std::vector<std::string>{"alert_firing:actuator_failing", "alert_resolved:actuator_failing",
+                                "alert_firing:at_max_capacity", "alert_resolved:at_max_capacity"}));
 }
 
 TEST(ControllerAlerts, SlowScalingWhileNewUnitsBootLongerThanAllowed) {

@@ -8,7 +8,6 @@
 
 #include <atomic>
 #include <mutex>
-
 #include <nlohmann/json.hpp>
 
 #include "testing/processes.h"
@@ -58,7 +57,8 @@ class Endpoints {
   bool Hooked(const std::string& alert, const std::string& state) {
     std::lock_guard<std::mutex> l(mu_);
     for (const auto& h : hooks_)
-      if (h.is_object() && h["alert"] == alert && h["state"] == state && h["group"] == "web") return true;
+      if (h.is_object() && h["alert"] == alert && h["state"] == state && h["group"] == "web")
+        return true;
     return false;
   }
 
@@ -87,10 +87,13 @@ TEST(AlertmanagerIntegration, FiringThenResolvedReachAlertmanagerAndTheWebhook) 
   const std::string dir = testing::MakeTempDir("tide-am");
   Endpoints ep;
   const int am_port = FreePort();
-  testing::WriteText(dir + "/am.yml", "route:\n  receiver: blackhole\nreceivers:\n  - name: blackhole\n");
-  Child am({"prometheus-alertmanager", "--config.file=" + dir + "/am.yml", "--storage.path=" + dir + "/am",
-            "--web.listen-address=127.0.0.1:" + std::to_string(am_port), "--cluster.listen-address="},
-           dir + "/alertmanager.log");
+  testing::WriteText(dir + "/am.yml",
+                     "route:\n  receiver: blackhole\nreceivers:\n  - name: blackhole\n");
+  Child am(
+      {"prometheus-alertmanager", "--config.file=" + dir + "/am.yml",
+       "--storage.path=" + dir + "/am", "--web.listen-address=127.0.0.1:" + std::to_string(am_port),
+       "--cluster.listen-address="},
+      dir + "/alertmanager.log");
   ASSERT_TRUE(WaitFor([&] { return !Get(am_port, "/api/v2/status").is_null(); }, 30))
       << testing::ReadText(dir + "/alertmanager.log");
 
@@ -102,14 +105,17 @@ alerts:
   rules:
     source_down: {for: 0s}
   webhook: {url: ")" + base + R"(/alerts"}
-  alertmanager: {url: "http://127.0.0.1:)" + std::to_string(am_port) + R"(", resend_interval: 2s}
+  alertmanager: {url: "http://127.0.0.1:)" +
+                                 std::to_string(am_port) + R"(", resend_interval: 2s}
 groups:
   - name: web
     capacity: {min: 1, max: 4}
     evaluation_interval: 1s
     metrics:
       - name: rps
-        source: {type: http_json, url: ")" + base + R"(/load", pointer: /rps, window: 1s, timeout: 1s, retries: 0}
+        source: {type: http_json, url: ")" +
+                                 base +
+                                 R"(/load", pointer: /rps, window: 1s, timeout: 1s, retries: 0}
     demand_metric: rps
     model: {capacity_per_unit: 10, price_per_unit_hour: 3.6}
     policies:
@@ -129,7 +135,8 @@ groups:
   EXPECT_EQ(fired["labels"]["service"], "tide");
   EXPECT_EQ(fired["status"]["state"], "active");
   EXPECT_NE(fired["annotations"]["summary"].get<std::string>().find("rps"), std::string::npos);
-  EXPECT_EQ(fired["generatorURL"], "http://127.0.0.1:" + std::to_string(tide_port) + "/api/v1/alerts");
+  EXPECT_EQ(fired["generatorURL"],
+            "http://127.0.0.1:" + std::to_string(tide_port) + "/api/v1/alerts");
   const auto open = Get(tide_port, "/api/v1/alerts")["alerts"];
   ASSERT_EQ(open.size(), 1u);
   EXPECT_EQ(open[0]["alert"], "source_down");
@@ -139,10 +146,12 @@ groups:
 
   // Re-sent while firing: Alertmanager's endsAt moves forward with each re-send.
   const std::string ends = fired["endsAt"];
-  ASSERT_TRUE(WaitFor([&] {
-    auto a = ActiveAlert(am_port, "source_down");
-    return !a.is_null() && a["endsAt"] != ends;
-  }, 10));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto a = ActiveAlert(am_port, "source_down");
+        return !a.is_null() && a["endsAt"] != ends;
+      },
+      10));
 
   // The source recovers: resolved everywhere.
   ep.set_fail(false);
@@ -155,15 +164,18 @@ groups:
   EXPECT_TRUE(resolved_event);
 
   const int status = tide.Stop(SIGTERM, 10);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << testing::ReadText(dir + "/tide.log");
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+      << testing::ReadText(dir + "/tide.log");
   am.Stop();
 
   // tide report on the store this run wrote: every evaluation is counted; demand (rps 5 at
   // 10 per unit) is 1 unit, and the one unit ordered served it whenever the source answered.
-  const std::string cmd = std::string(TIDE_BINARY) + " report --config " + config + " --store " + dir +
-                          "/tide.db --since 10m --json " + dir + "/report.json > " + dir + "/report.txt 2>&1";
+  const std::string cmd = std::string(TIDE_BINARY) + " report --config " + config + " --store " +
+                          dir + "/tide.db --since 10m --json " + dir + "/report.json > " + dir +
+                          "/report.txt 2>&1";
   ASSERT_EQ(std::system(cmd.c_str()), 0) << testing::ReadText(dir + "/report.txt");
-  const auto report = nlohmann::json::parse(testing::ReadText(dir + "/report.json"), nullptr, false);
+  const auto report =
+      nlohmann::json::parse(testing::ReadText(dir + "/report.json"), nullptr, false);
   ASSERT_TRUE(report.is_object()) << testing::ReadText(dir + "/report.json");
   const auto& web = report["groups"][0];
   EXPECT_EQ(web["group"], "web");
