@@ -2,6 +2,7 @@
 // demand metric, and every class of bad value (one problem at its line and column).
 #include <gtest/gtest.h>
 
+#include "config/emit.h"
 #include "config/loader.h"
 #include "invalid_case.h"
 
@@ -90,6 +91,52 @@ TEST(AlertsConfig, DemandMetricDefaultsToThePredictiveMetric) {
                                         "x.yaml");
   ASSERT_TRUE(r.problems.empty()) << AllProblems(r);
   EXPECT_EQ(r.config.groups[0].demand_metric, "rps");
+}
+
+bool Same(const AlertRule& a, const AlertRule& b) {
+  return a.enabled == b.enabled && a.severity == b.severity && a.for_seconds == b.for_seconds &&
+         a.threshold == b.threshold && a.window == b.window;
+}
+
+TEST(AlertsConfig, EmitWritesRulesReceiversAndDemandMetricBack) {
+  const LoadResult r = LoadConfigString(R"(alerts:
+  rules:
+    flapping: {max_events: 4, window: 30m}
+    under_provisioned: {max_tau_under: 2.5, window: 10m, severity: warning}
+  webhook: {url: "http://127.0.0.1:9000/alerts", timeout: 2s}
+  alertmanager: {url: "http://127.0.0.1:9093", resend_interval: 30s}
+groups:
+  - name: web
+    metrics:
+      - {name: rps, source: {type: simulated, signal: load}}
+    demand_metric: rps
+    alerts:
+      slow_scaling: {max_duration: 2m}
+      forecast_drift: {max_error: 0.5, enabled: false}
+      actuator_failing: {after_failures: 3, for: 1m}
+      source_down: {severity: warning}
+      at_max_capacity: {for: 0s}
+)",
+                                        "x.yaml");
+  ASSERT_TRUE(r.problems.empty()) << AllProblems(r);
+  const std::string text = EmitConfig(r.config);
+  const LoadResult back = LoadConfigString(text, "emitted.yaml");
+  ASSERT_TRUE(back.problems.empty()) << text << AllProblems(back);
+  const AlertRules& a = r.config.groups[0].alert_rules;
+  const AlertRules& b = back.config.groups[0].alert_rules;
+  EXPECT_TRUE(Same(a.flapping, b.flapping)) << text;
+  EXPECT_TRUE(Same(a.slow_scaling, b.slow_scaling)) << text;
+  EXPECT_TRUE(Same(a.at_max_capacity, b.at_max_capacity)) << text;
+  EXPECT_TRUE(Same(a.under_provisioned, b.under_provisioned)) << text;
+  EXPECT_TRUE(Same(a.forecast_drift, b.forecast_drift)) << text;
+  EXPECT_TRUE(Same(a.source_down, b.source_down)) << text;
+  EXPECT_TRUE(Same(a.actuator_failing, b.actuator_failing)) << text;
+  EXPECT_EQ(back.config.groups[0].demand_metric, "rps");
+  EXPECT_EQ(back.config.alerts.receivers.webhook_url, "http://127.0.0.1:9000/alerts");
+  EXPECT_EQ(back.config.alerts.receivers.webhook_timeout, 2);
+  EXPECT_EQ(back.config.alerts.receivers.alertmanager_url, "http://127.0.0.1:9093");
+  EXPECT_EQ(back.config.alerts.receivers.resend_interval, 30);
+  EXPECT_EQ(EmitConfig(back.config), text);
 }
 
 const InvalidCase kAlertCases[] = {
