@@ -187,4 +187,68 @@ void Evaluator::TakeStateFrom(const Evaluator& old) {
   last_under_ = old.last_under_;
 }
 
+namespace {
+
+nlohmann::json Num(double x) {
+  return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr);
+}
+double NumOr(const nlohmann::json& j, double fallback) {
+  return j.is_number() ? j.get<double>() : fallback;
+}
+
+}  // namespace
+
+nlohmann::json Evaluator::SaveState() const {
+  nlohmann::json rules = nlohmann::json::object();
+  for (int i = 0; i < kRuleCount; ++i) {
+    const RuleState& s = st_[i];
+    if (!s.firing && !std::isfinite(s.pending_since)) continue;
+    rules[RuleName(static_cast<Rule>(i))] = {
+        {"firing", s.firing},           {"pending_since", Num(s.pending_since)},
+        {"since", s.alert.since},       {"value", s.alert.value},
+        {"severity", s.alert.severity}, {"message", s.alert.message}};
+  }
+  nlohmann::json spans = nlohmann::json::array();
+  for (const Span& sp : spans_) spans.push_back({sp.from, sp.to, sp.under});
+  return {{"rules", rules},
+          {"scale_times", scale_times_},
+          {"spans", spans},
+          {"last_now", Num(last_now_)},
+          {"last_under_known", last_under_known_},
+          {"last_under", last_under_}};
+}
+
+bool Evaluator::RestoreState(const nlohmann::json& j) {
+  try {
+    Evaluator e(group_, rules_);
+    for (int i = 0; i < kRuleCount; ++i) {
+      const char* name = RuleName(static_cast<Rule>(i));
+      if (!j.at("rules").contains(name)) continue;
+      const nlohmann::json& r = j["rules"][name];
+      RuleState& s = e.st_[i];
+      s.firing = r.at("firing").get<bool>();
+      s.pending_since = NumOr(r.at("pending_since"), kUnknown);
+      if (s.firing) {
+        s.alert.group = group_;
+        s.alert.alert = name;
+        s.alert.firing = true;
+        s.alert.since = r.at("since").get<double>();
+        s.alert.value = r.at("value").get<double>();
+        s.alert.severity = r.at("severity").get<std::string>();
+        s.alert.message = r.at("message").get<std::string>();
+      }
+    }
+    for (const auto& t : j.at("scale_times")) e.scale_times_.push_back(t.get<double>());
+    for (const auto& sp : j.at("spans"))
+      e.spans_.push_back({sp.at(0).get<double>(), sp.at(1).get<double>(), sp.at(2).get<bool>()});
+    e.last_now_ = NumOr(j.at("last_now"), kUnknown);
+    e.last_under_known_ = j.at("last_under_known").get<bool>();
+    e.last_under_ = j.at("last_under").get<bool>();
+    TakeStateFrom(e);
+    return true;
+  } catch (const nlohmann::json::exception&) {
+    return false;
+  }
+}
+
 }  // namespace tide::alerts

@@ -19,6 +19,7 @@
 #include <array>
 #include <deque>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,11 @@ class Evaluator {
   // Carries histories and open alerts over from the evaluator this one replaces (a config
   // reload); rules since disabled resolve at the next evaluation.
   void TakeStateFrom(const Evaluator& old);
+
+  // Histories and open alerts as JSON, for a restart. Restore ignores what it cannot read
+  // (the evaluator then starts empty) and returns false in that case.
+  nlohmann::json SaveState() const;
+  bool RestoreState(const nlohmann::json& j);
 
  private:
   struct Check {

@@ -288,7 +288,10 @@ nlohmann::json GroupRunner::SaveState() const {
           {"booting", booting},
           {"paused", paused_},
           {"override", override_ ? nlohmann::json{{"desired", override_->desired}, {"expires_at", override_->expires_at}}
-                                 : nlohmann::json(nullptr)}};
+                                 : nlohmann::json(nullptr)},
+          {"alerts", alerts_.SaveState()},
+          {"failed_actions", consecutive_failed_},
+          {"scale_up_since", std::isfinite(scale_up_since_) ? nlohmann::json(scale_up_since_) : nlohmann::json(nullptr)}};
 }
 
 Status GroupRunner::RestoreState(const nlohmann::json& j, double now) {
@@ -311,6 +314,12 @@ Status GroupRunner::RestoreState(const nlohmann::json& j, double now) {
   if (j.contains("override") && j["override"].is_object()) {
     override_ = Override{j["override"].value("desired", 0), j["override"].value("expires_at", 0.0)};
   }
+  // Open alerts and their histories survive a restart (an older state has none: start empty).
+  if (j.contains("alerts")) (void)alerts_.RestoreState(j["alerts"]);
+  if (j.contains("failed_actions") && j["failed_actions"].is_number_integer())
+    consecutive_failed_ = j["failed_actions"].get<int>();
+  if (j.contains("scale_up_since") && j["scale_up_since"].is_number())
+    scale_up_since_ = j["scale_up_since"].get<double>();
   return Status::Ok();
 }
 
@@ -318,9 +327,6 @@ void GroupRunner::TakeStateFrom(GroupRunner& old, double now) {
   nlohmann::json j = old.SaveState();
   (void)RestoreState(j, now);
   std::scoped_lock l(mu_, old.mu_);
-  alerts_.TakeStateFrom(old.alerts_);
-  consecutive_failed_ = old.consecutive_failed_;
-  scale_up_since_ = old.scale_up_since_;
   pending_ready_ = old.pending_ready_;
 }
 

@@ -195,6 +195,39 @@ TEST(Evaluator, OpenAlertsCarryOverAReloadAndADisabledRuleResolves) {
   EXPECT_TRUE(fresh.Open().empty());
 }
 
+TEST(Evaluator, SavedStateRestoresToTheSameFuture) {
+  config::AlertRules rules;
+  rules.flapping.threshold = 2;
+  rules.flapping.window = 300;
+  rules.under_provisioned.window = 300;
+  rules.source_down.for_seconds = 45;
+  Evaluator a("web", rules);
+  auto script = [](int k) {
+    GroupInputs in = Healthy(k * 30.0);
+    in.scaled = k % 2;
+    in.demand = k < 12 ? 6 : 3;
+    if (k >= 4 && k < 14) in.failing_sources = {"rps"};
+    return in;
+  };
+  for (int k = 0; k < 8; ++k) a.Evaluate(script(k));
+  ASSERT_FALSE(a.Open().empty());
+  Evaluator b("web", rules);
+  ASSERT_TRUE(b.RestoreState(nlohmann::json::parse(a.SaveState().dump())));
+  EXPECT_EQ(b.Open().size(), a.Open().size());
+  for (int k = 8; k < 30; ++k) {
+    const auto x = a.Evaluate(script(k));
+    const auto y = b.Evaluate(script(k));
+    ASSERT_EQ(x.size(), y.size()) << k;
+    for (size_t i = 0; i < x.size(); ++i) {
+      EXPECT_EQ(x[i].alert, y[i].alert);
+      EXPECT_EQ(x[i].firing, y[i].firing);
+      EXPECT_EQ(x[i].since, y[i].since);
+      EXPECT_EQ(x[i].value, y[i].value);
+    }
+  }
+  EXPECT_FALSE(b.RestoreState(nlohmann::json{{"rules", 3}}));
+}
+
 TEST(Evaluator, ValueAndMessageFollowTheConditionWhileFiring) {
   config::AlertRules rules;
   rules.source_down.for_seconds = 0;

@@ -161,6 +161,28 @@ TEST(ControllerAlerts, ActuatorFailingAndAtMaxCapacity) {
                                 "alert_firing:at_max_capacity", "alert_resolved:at_max_capacity"}));
 }
 
+TEST(ControllerAlerts, AnOpenAlertSurvivesARestartAndResolvesOnce) {
+  AlertRig rig;
+  double since = 0;
+  {
+    auto c = rig.Make(rig.Config());
+    rig.Set(20, true, false);
+    for (int k = 0; k < 4; ++k) rig.Step(*c);
+    ASSERT_TRUE(Firing(*c, "source_down"));
+    since = c->Alerts()["alerts"][0]["since"].get<double>();
+    c->Flush();
+  }
+  auto c = rig.Make(rig.Config());  // a restart on the same store
+  ASSERT_TRUE(Firing(*c, "source_down"));
+  EXPECT_EQ(c->Alerts()["alerts"][0]["since"], since);
+  rig.Step(*c);  // still failing: no second "firing"
+  rig.Set(20, false, false);
+  rig.Step(*c);
+  EXPECT_FALSE(Firing(*c, "source_down"));
+  EXPECT_EQ(rig.AlertEvents(),
+            (std::vector<std::string>{"alert_firing:source_down", "alert_resolved:source_down"}));
+}
+
 TEST(ControllerAlerts, SlowScalingWhileNewUnitsBootLongerThanAllowed) {
   AlertRig rig;
   config::Config cfg = rig.Config();
