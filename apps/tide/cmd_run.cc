@@ -18,6 +18,7 @@
 #include "platform/signals.h"
 #include "sources/source.h"
 #include "store/store.h"
+#include "webui/assets.h"
 
 namespace tide::app {
 namespace {
@@ -32,6 +33,12 @@ class PlaneAdapter : public api::ControlPlane {
     return c_->Events(g, since, limit);
   }
   nlohmann::json Alerts() override { return c_->Alerts(); }
+  Result<nlohmann::json> Series(const std::string& g, double since) override {
+    return c_->Series(g, since);
+  }
+  Result<nlohmann::json> Outlook(const std::string& g, double horizon) override {
+    return c_->Outlook(g, horizon);
+  }
   Status Pause(const std::string& g) override { return c_->Pause(g, true); }
   Status Resume(const std::string& g) override { return c_->Pause(g, false); }
   Status Override(const std::string& g, int d, double exp) override { return c_->Override(g, d, exp); }
@@ -98,12 +105,13 @@ Status RunDaemon(const RunArgs& a) {
   so.listen = a.listen.empty() ? cfg.api.listen : a.listen;
   so.token = cfg.api.token;
   if (const char* t = std::getenv("TIDE_API_TOKEN"); t && *t) so.token = t;
+  for (const webui::Asset& f : webui::Assets()) so.static_files.push_back({f.path, f.content_type, f.body});
   auto server = api::Server::Start(so, &plane);
   if (!server.ok()) return server.status();
 
-  std::fprintf(stderr, "tide: running %zu group(s) from %s%s; API on port %d; store %s\n", cfg.groups.size(),
-               a.config.c_str(), a.dry_run ? " (dry run: nothing is applied)" : "", (*server)->port(),
-               a.db.c_str());
+  std::fprintf(stderr, "tide: running %zu group(s) from %s%s; API and dashboard%s on port %d; store %s\n",
+               cfg.groups.size(), a.config.c_str(), a.dry_run ? " (dry run: nothing is applied)" : "",
+               webui::Built() ? "" : " (placeholder: built without npm)", (*server)->port(), a.db.c_str());
   (*ctl)->Start();
   double last_compact = 0;
   while (true) {

@@ -16,6 +16,7 @@
 #include "sim/simulator.h"
 #include "sim/summary.h"
 #include "sim/trace.h"
+#include "webui/assets.h"
 
 namespace tide::app {
 namespace {
@@ -116,6 +117,9 @@ Status RunSimulate(const SimulateArgs& a) {
     in.buckets = std::move(result->buckets);
     in.events = std::move(result->events);
     in.policy_description = policy::DescribeGroup(**group);
+    // The dashboard's charts, when this binary embeds them (else the SVG alone).
+    in.script = std::string(webui::Find("/dashboard.js"));
+    in.style = std::string(webui::Find("/dashboard.css"));
     if (Status st = report->Append(sim::RenderReportHtml(in)); !st.ok()) return st;
   }
   if (json) {

@@ -23,6 +23,17 @@ class ControlPlane {
   virtual Result<nlohmann::json> GetGroup(const std::string& name, int decisions) = 0;
   // Events newest first; group "" = all; since in epoch seconds.
   virtual nlohmann::json Events(const std::string& group, double since, int limit) = 0;
+  // The group's recent history for the dashboard's charts, columnar (oldest first) from
+  // epoch second `since`: {"group","since","now","metrics":[{"name","t":[],"value":[]}],
+  //  "capacity":{"t":[],"current":[],"desired":[],"ready":[]}}; a failed reading is null.
+  // NotFound for an unknown group.
+  virtual Result<nlohmann::json> Series(const std::string& group, double since) = 0;
+  // What lies ahead within `horizon` seconds: {"now","horizon","forecasts":[{"policy",
+  //  "metric","mode","quantile","model","note","fit_error","t":[],"mean":[],"lo80":[],
+  //  "hi80":[],"lo95":[],"hi95":[]}],"scheduled":[{"policy","at","min","max","desired"}]}
+  // (one forecast per predictive policy that has fitted one; scheduled firings sorted by
+  // time). NotFound for an unknown group.
+  virtual Result<nlohmann::json> Outlook(const std::string& group, double horizon) = 0;
 
   // NotFound for an unknown group.
   virtual Status Pause(const std::string& group) = 0;

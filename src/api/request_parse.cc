@@ -137,6 +137,16 @@ Result<double> ParseSinceParam(const std::optional<std::string>& text) {
                   Show(std::string_view(*text))));
 }
 
+Result<double> ParseDurationParam(std::string_view name, const std::optional<std::string>& text,
+                                  double fallback, double max) {
+  if (!text) return fallback;
+  auto d = ParseDuration(*text);
+  if (d.ok() && *d > 0 && *d <= max) return *d;
+  return Status::InvalidInput(fmt::format(
+      "{}='{}'; it must be a duration such as 600, 10m or 1d, above 0 and at most {}", name,
+      Show(std::string_view(*text)), FormatDuration(max)));
+}
+
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   // Walk the expected string `b` completely whatever `a` holds; fold differences with OR.
   unsigned char diff = a.size() == b.size() ? 0 : 1;

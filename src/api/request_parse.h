@@ -30,6 +30,11 @@ Result<int> ParseCountParam(std::string_view name, const std::optional<std::stri
 // ?since=: absent -> 0; epoch seconds or an RFC 3339 time.
 Result<double> ParseSinceParam(const std::optional<std::string>& text);
 
+// A duration query parameter such as ?horizon=: absent -> `fallback`; otherwise seconds ("600")
+// or a duration ("10m", "1d") in (0, `max`] seconds.
+Result<double> ParseDurationParam(std::string_view name, const std::optional<std::string>& text,
+                                  double fallback, double max);
+
 // True when `authorization` is "Bearer <token>" (scheme case-insensitive). The token is
 // compared in time that does not depend on where the strings differ.
 bool BearerTokenMatches(std::string_view authorization, std::string_view token);

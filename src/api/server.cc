@@ -37,6 +37,9 @@ constexpr time_t kKeepAliveSeconds = 1;
 constexpr int kDefaultDecisions = 20;
 constexpr int kDefaultEventLimit = 100;
 constexpr int kMaxListLimit = 1000;
+constexpr double kDefaultSeriesSpan = 3600;     // seconds of history when ?since= is absent
+constexpr double kDefaultHorizon = 86400;       // seconds ahead for /outlook
+constexpr double kMaxHorizon = 30 * 86400;
 
 std::optional<std::string> Param(const Request& req, const char* name) {
   if (!req.has_param(name)) return std::nullopt;
@@ -46,6 +49,16 @@ std::optional<std::string> Param(const Request& req, const char* name) {
 // Paths that need the token when one is set; /healthz and /readyz stay open for probes.
 bool IsGuardedPath(std::string_view path) {
   return path == "/metrics" || path.substr(0, 5) == "/api/" || path == "/api";
+}
+
+// httplib routes are regular expressions: a file path must match only itself.
+std::string LiteralPattern(std::string_view path) {
+  std::string out;
+  for (char c : path) {
+    if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) out += '\\';
+    out += c;
+  }
+  return out;
 }
 
 struct Endpoint {
@@ -225,6 +238,15 @@ class HttpServer final : public Server {
     Register(group, true, {{"GET", Bound(&HttpServer::GetGroup)}});
     Register("/api/v1/events", true, {{"GET", Bound(&HttpServer::Events)}});
     Register("/api/v1/alerts", true, {{"GET", Bound(&HttpServer::Alerts)}});
+    Register(group + "/series", true, {{"GET", Bound(&HttpServer::Series)}});
+    Register(group + "/outlook", true, {{"GET", Bound(&HttpServer::Outlook)}});
+    for (const StaticFile& f : opt_.static_files) {
+      Register(LiteralPattern(f.path), false, {{"GET", [f](const Request&, Response& res) {
+                                               res.set_content(f.body.data(), f.body.size(),
+                                                               std::string(f.content_type).c_str());
+                                               res.set_header("Cache-Control", "no-cache");
+                                             }}});
+    }
     Register(group + "/pause", true, {{"POST", Bound(&HttpServer::Pause)}});
     Register(group + "/resume", true, {{"POST", Bound(&HttpServer::Resume)}});
     Register(group + "/override", true, {{"POST", Bound(&HttpServer::Override)}});
@@ -268,6 +290,24 @@ class HttpServer final : public Server {
   }
 
   void Alerts(const Request&, Response& res) { SendJson(res, 200, plane_->Alerts()); }
+  void Series(const Request& req, Response& res) {
+    const auto text = Param(req, "since");
+    auto since = ParseSinceParam(text);
+    if (!since.ok()) return SendStatus(res, since.status());
+    if (!text) *since = plane_->Now() - kDefaultSeriesSpan;
+    auto series = plane_->Series(req.matches[1].str(), *since);
+    if (!series.ok()) return SendStatus(res, series.status());
+    SendJson(res, 200, *series);
+  }
+
+  void Outlook(const Request& req, Response& res) {
+    auto horizon =
+        ParseDurationParam("horizon", Param(req, "horizon"), kDefaultHorizon, kMaxHorizon);
+    if (!horizon.ok()) return SendStatus(res, horizon.status());
+    auto outlook = plane_->Outlook(req.matches[1].str(), *horizon);
+    if (!outlook.ok()) return SendStatus(res, outlook.status());
+    SendJson(res, 200, *outlook);
+  }
 
   void Pause(const Request& req, Response& res) { SetPaused(req, res, true); }
   void Resume(const Request& req, Response& res) { SetPaused(req, res, false); }

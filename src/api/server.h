@@ -6,6 +6,10 @@
 //   GET  /api/v1/groups/{name}          ControlPlane::GetGroup (?decisions=N, default 20)
 //   GET  /api/v1/events                 ?group=&since=&limit= (default limit 100)
 //   GET  /api/v1/alerts                 ControlPlane::Alerts (the alerts firing now)
+//   GET  /api/v1/groups/{name}/series   ControlPlane::Series (?since=, default the last hour)
+//   GET  /api/v1/groups/{name}/outlook  ControlPlane::Outlook (?horizon=, default 1d, max 30d)
+//   GET  /, /dashboard.js, ...          ServerOptions::static_files (the dashboard; no token:
+//                                       the page holds no data, its API calls send the token)
 //   POST /api/v1/groups/{name}/pause | /resume
 //   POST /api/v1/groups/{name}/override {"desired": N, "expires_at": EPOCH | "for": "10m"}
 //   POST /api/v1/reload
@@ -17,11 +21,21 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "api/control_plane.h"
 #include "core/result.h"
 
 namespace tide::api {
+
+// A file served as is at `path` ("/" for the page). The views must outlive the server
+// (the embedded dashboard's are static).
+struct StaticFile {
+  std::string_view path;
+  std::string_view content_type;
+  std::string_view body;
+};
 
 struct ServerOptions {
   std::string listen = "127.0.0.1:8080";  // host:port; port 0 = any free port
@@ -30,6 +44,7 @@ struct ServerOptions {
   // Receives one line per request that failed inside the server (a 500: a handler threw).
   // Called from worker threads, one call at a time. Empty = write the line to stderr.
   std::function<void(const std::string&)> log;
+  std::vector<StaticFile> static_files;
 };
 
 class Server {

@@ -139,6 +139,8 @@ struct Predictive {
   double breach_buffer = 10;         // percent above max allowed when increase
   double max_change = 0.5;           // at most this fraction of current added per decision
   bool scale_in = false;             // the guard: may a forecast lower capacity?
+  bool peak = false;                 // provision_for: mean (false) or peak of each 5-min bucket
+  bool skip_scale_down_window = false;  // no scale-down stabilisation while healthy and below
   double breaker_threshold = 0.5;    // recent relative error (MAE / mean) that opens the breaker
   double breaker_window = 3600;      // seconds of forecast errors the breaker looks at
 };

@@ -178,6 +178,8 @@ void EmitPredictive(Writer& w, const Group& g, const Predictive& p) {
   w.EndMap();
   w.Key("max_change").Number(p.max_change);
   w.Key("scale_in").Bool(p.scale_in);
+  w.Key("provision_for").Str(p.peak ? "peak" : "mean");
+  w.Key("skip_scale_down_window").Bool(p.skip_scale_down_window);
   w.Key("breaker").BeginMap(true);
   w.Key("threshold").Number(p.breaker_threshold);
   w.Key("window").Duration(p.breaker_window);

@@ -20,7 +20,7 @@ const std::vector<std::string_view> kKeysByType[] = {
     {"type", "name", "cron", "at", "timezone", "set"},
     {"type", "name", "metric", "target", "quantile", "mode", "scheduling_buffer", "model",
      "refit_interval", "horizon", "min_history", "max_history", "max_capacity_breach",
-     "max_change", "scale_in", "breaker"},
+     "max_change", "scale_in", "breaker", "provision_for", "skip_scale_down_window"},
 };
 
 // The later of two present fields in the file, where a conflict between them is reported.
@@ -337,6 +337,17 @@ void ParsePredictive(Reader& r, const MapFields& m, const Group& g, Predictive* 
       out->scale_in = v == "true";
     } else {
       r.Fail(scale_in, "true or false");
+    }
+  }
+  int provision = 0;
+  if (r.ReadEnum(m.Get("provision_for"), {"mean", "peak"}, &provision)) out->peak = provision == 1;
+  const Field skip = m.Get("skip_scale_down_window");
+  if (skip.present) {
+    const std::string v = skip.node.IsScalar() ? skip.node.Scalar() : "";
+    if (v == "true" || v == "false") {
+      out->skip_scale_down_window = v == "true";
+    } else {
+      r.Fail(skip, "true or false");
     }
   }
   const Field breaker = m.Get("breaker");

@@ -76,6 +76,11 @@ class Controller {
   nlohmann::json Events(const std::string& group, double since, int limit);
   // {"alerts":[AlertJson of every open alert]}, groups in config order.
   nlohmann::json Alerts();
+  // ControlPlane::Series: metric samples and capacity (from the decisions, at most the last
+  // 1000) since `since`, from the store and the batch not yet written. Without a store, only
+  // the last decision.
+  Result<nlohmann::json> Series(const std::string& group, double since);
+  Result<nlohmann::json> Outlook(const std::string& group, double horizon);
   Status Pause(const std::string& group, bool paused);
   Status Override(const std::string& group, int desired, double expires_at);
   Status Reload();

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "controller/codec.h"
+#include "core/duration.h"
 #include "policy/explain.h"
 #include "policy/predictive.h"
 
@@ -179,7 +180,7 @@ TickOutcome GroupRunner::Decide(double now, store::Store* store) {
       d.desired = std::clamp(override_->desired, d.min, d.max);
       d.reason = policy::Reason::kManualOverride;
       d.limited_by = policy::Stage::kClamp;
-      d.message = fmt::format("override: desired {} until {}", d.desired, override_->expires_at);
+      d.message = fmt::format("override: desired {} until {}", d.desired, FormatTimestamp(override_->expires_at));
     }
     paused = paused_;
     if (paused) {
@@ -352,7 +353,31 @@ nlohmann::json GroupRunner::Summary() const {
                        {"failing", m.failing},
                        {"error", m.error}});
   }
+  // Utilisation as HPA shows it, current / target of the first target-tracking policy whose
+  // metric has a reading: value / target, or for a total, total / (ready x target).
+  nlohmann::json utilization = nullptr;
+  std::string basis = "no target-tracking policy with a reading";
+  for (const config::Policy& p : cfg_.policies) {
+    if (p.kind != config::PolicyKind::kTargetTracking) continue;
+    const config::TargetTracking& tt = p.target_tracking;
+    const MetricView& m = metric_view_[tt.metric];
+    if (!std::isfinite(m.value) || m.failing) continue;
+    if (tt.target_type == config::TargetType::kValue) {
+      utilization = m.value / tt.target;
+      basis = fmt::format("{} {:g} / target {:g}", m.name, m.value, tt.target);
+    } else {
+      const int ready = fleet_.warm();
+      if (ready <= 0) continue;
+      utilization = m.value / (ready * tt.target);
+      basis = fmt::format("{} {:g} / ({} ready x target {:g})", m.name, m.value, ready, tt.target);
+    }
+    break;
+  }
   return {{"name", cfg_.name},
+          {"price_per_unit_hour", cfg_.model.price_per_unit_hour},
+          {"cost_per_hour", cfg_.model.price_per_unit_hour * fleet_.current()},
+          {"utilization", utilization},
+          {"utilization_basis", basis},
           {"desired", evaluated_ ? last_.desired : fleet_.current()},
           {"current", fleet_.current()},
           {"ready", fleet_.warm()},

@@ -75,6 +75,9 @@ class GroupRunner {
   // Snapshot for the API and /metrics (thread-safe).
   nlohmann::json Summary() const;
   nlohmann::json LastDecisionJson() const;
+  // The forecast band of each predictive policy that has fitted one and the scheduled
+  // actions firing in (now, now + horizon] (ControlPlane::Outlook's shape; thread-safe).
+  nlohmann::json Outlook(double now, double horizon) const;
   bool evaluated() const;
   struct Gauges {
     int desired = 0, current = 0, ready = 0;

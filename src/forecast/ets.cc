@@ -9,7 +9,8 @@
 // The forecast h steps from the last state is l + (phi + ... + phi^h) b, plus or times the
 // seasonal state of the target's slot.
 // alpha in [0.01, 0.99], beta = alpha * f with f in [0, 0.5] (so beta <= alpha), gamma in
-// [0, 0.5], phi in [0.8, 0.98] are fitted by Nelder-Mead on the one-step sum of squared errors.
+// [0, 0.5], phi in [0.8, 0.98] are fitted by Nelder-Mead on the one-step sum of squared errors
+// (over the whole window; the ensemble's member over its last 8 days, ensemble.cc).
 // The seasonal period is one day when the series holds two days, else none (damped Holt).
 // Multiplicative seasonality is used when the series is positive and the daily spread grows
 // with the daily mean (correlation of per-day means and standard deviations > 0.5): one
@@ -30,6 +31,7 @@ struct Params {
 
 class Ets final : public PathModel {
  public:
+  explicit Ets(int fit_days) : fit_days_(fit_days) {}
   std::string name() const override { return "ets"; }
 
   Status Fit(const Series& s) override {
@@ -40,13 +42,19 @@ class Ets final : public PathModel {
     const int p = StepsPer(kDay, s.step);
     m_ = (n >= 2 * p && p >= 2) ? p : 0;
     mult_ = m_ > 0 && ChooseMultiplicative(y, m_);
-    Initialise(y);
+    // The parameters are fitted on the last fit_days_ days at most (the first two initialise
+    // the states; 0 = the whole window); the states then run over the whole window with them.
+    const int fit_n = m_ > 0 && fit_days_ > 0 ? std::min(n, fit_days_ * m_) : n;
+    fitted_.values.assign(y.end() - fit_n, y.end());
+    Initialise(fitted_.values);
     auto sse = [&](const std::vector<double>& x) {
       return Run(Params{x[0], x[0] * x[1], x[2], x[3]}, false);
     };
     std::vector<double> best = NelderMead(sse, {0.5, 0.1, 0.05, 0.95}, {0.01, 0, 0, 0.8},
                                           {0.99, 0.5, m_ > 0 ? 0.5 : 0.0, 0.98}, 100, 1e-4);
     params_ = Params{best[0], best[0] * best[1], best[2], best[3]};
+    fitted_ = s;
+    Initialise(y);
     Run(params_, true);
     return Status::Ok();
   }
@@ -115,35 +123,48 @@ class Ets final : public PathModel {
 
   // Runs the filter; returns the one-step SSE. With `keep`, stores the state at every origin.
   double Run(const Params& p, bool keep) {
+    if (keep) return mult_ ? Filter<true, true>(p) : Filter<false, true>(p);
+    return mult_ ? Filter<true, false>(p) : Filter<false, false>(p);
+  }
+
+  // The filter specialised at compile time (it is the inner loop of the fit); the seasonal
+  // slot is a counter, not a division per step.
+  template <bool kMult, bool kKeep>
+  double Filter(const Params& p) {
     const auto& y = fitted_.values;
     const int n = static_cast<int>(y.size());
     std::vector<double> seas = init_season_;
     double l = l0_, b = b0_, sse = 0;
-    if (keep) level_.resize(n + 1), trend_.resize(n + 1), season_.resize(n);
+    if (kKeep) level_.resize(n + 1), trend_.resize(n + 1), season_.resize(n);
+    const bool seasonal = m_ > 0;
+    const double none = kMult ? 1.0 : 0.0;
+    int slot = 0;
     for (int t = 0; t < n; ++t) {
-      if (keep) level_[t] = l, trend_[t] = b;
+      if (kKeep) level_[t] = l, trend_[t] = b;
       double mu = l + p.phi * b;
-      int slot = m_ > 0 ? t % m_ : 0;
-      double sv = m_ > 0 ? seas[slot] : (mult_ ? 1.0 : 0.0);
-      double yhat = mult_ ? mu * sv : mu + sv;
+      double sv = seasonal ? seas[slot] : none;
+      double yhat = kMult ? mu * sv : mu + sv;
       double e = y[t] - yhat;
       sse += e * e;
-      if (mult_) {
-        double sg = std::max(sv, 1e-6);
-        l = mu + p.alpha * e / sg;
-        b = p.phi * b + p.beta * e / sg;
-        if (m_ > 0) seas[slot] = sv + p.gamma * e / std::max(mu, 1e-9);
+      if (kMult) {
+        // 1/s does not depend on this step's level, so it stays off the loop's critical path.
+        double inv = 1.0 / std::max(sv, 1e-6);
+        l = mu + p.alpha * e * inv;
+        b = p.phi * b + p.beta * e * inv;
+        if (seasonal) seas[slot] = sv + p.gamma * e / std::max(mu, 1e-9);
       } else {
         l = mu + p.alpha * e;
         b = p.phi * b + p.beta * e;
-        if (m_ > 0) seas[slot] = sv + p.gamma * e;
+        if (seasonal) seas[slot] = sv + p.gamma * e;
       }
-      if (keep && m_ > 0) season_[t] = seas[slot];
+      if (kKeep && seasonal) season_[t] = seas[slot];
+      if (seasonal && ++slot == m_) slot = 0;
     }
-    if (keep) level_[n] = l, trend_[n] = b;
+    if (kKeep) level_[n] = l, trend_[n] = b;
     return std::isfinite(sse) ? sse : 1e300;
   }
 
+  int fit_days_ = 0;
   int m_ = 0;
   bool mult_ = false;
   double l0_ = 0, b0_ = 0;
@@ -153,10 +174,10 @@ class Ets final : public PathModel {
 
 }  // namespace
 
-std::unique_ptr<PathModel> NewEts() { return std::make_unique<Ets>(); }
+std::unique_ptr<PathModel> NewEts(int fit_days) { return std::make_unique<Ets>(fit_days); }
 
 Result<EtsFit> FitEtsParameters(const Series& s) {
-  Ets m;
+  Ets m(0);
   if (Status st = m.Fit(s); !st.ok()) return st;
   return m.fit();
 }

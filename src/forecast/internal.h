@@ -44,10 +44,11 @@ struct ErrorQuantiles {
   std::vector<double> q025, q10, q90, q975;
 };
 
-// Origins used for backtesting inside a fitted series of n values: every `stride` steps,
-// over the last `span` steps, none before `min_origin`, latest first excluded only when
-// nothing follows it. Returns ascending origins (may be empty).
-std::vector<int> CalibrationOrigins(int n, int min_origin, double step);
+// Origins used for backtesting inside a fitted series of n values: every `stride_seconds`
+// (default one hour) over the last 7 days, none before `min_origin`. Returns ascending
+// origins (may be empty).
+std::vector<int> CalibrationOrigins(int n, int min_origin, double step,
+                                    double stride_seconds = 3600);
 
 // Backtested errors: errs[i][k] for origin i and lead k (NaN where o+k >= n). `paths` are the
 // mean paths from those origins; `y` the series. `scale_of` gives each forecast's error scale.
@@ -81,7 +82,8 @@ Result<EtsFit> FitEtsParameters(const Series& s);
 std::unique_ptr<PathModel> NewSeasonalNaive(std::string name, double period_seconds);
 std::unique_ptr<PathModel> NewMovingAverage();
 std::unique_ptr<PathModel> NewLevelSeasonal();
-std::unique_ptr<PathModel> NewEts();
+// fit_days > 0: the parameters are fitted on the last fit_days days only (0 = all).
+std::unique_ptr<PathModel> NewEts(int fit_days = 0);
 std::unique_ptr<PathModel> NewRegression(double utc_offset);
 std::unique_ptr<Model> NewEnsemble(double utc_offset);
 

@@ -103,6 +103,8 @@ class Regression final : public PathModel {
       c[t] = 1 + (t >= p_ ? kDecay * c[t - p_] : 0);
       day_[t] = e[t] / c[t];
     }
+    day_cum_.assign(n_ + 1, 0);
+    for (int t = 0; t < n_; ++t) day_cum_[t + 1] = day_cum_[t] + day_[t];
     adj_cum_.assign(n_ + 1, 0);
     wcount_.assign(n_, 0);
     if (!weekly_) return;
@@ -121,6 +123,7 @@ class Regression final : public PathModel {
   // Latest index <= origin - 1 in the same phase as u (period `per`), or u itself if u < origin.
   static int Latest(int origin, int u, int per) {
     if (u < origin) return u;
+    if (u < origin + per) return u - per;  // the common case, without a division
     return u - per * ((u - origin + per) / per);
   }
 
@@ -128,11 +131,17 @@ class Regression final : public PathModel {
   double Prof(int origin, int t) const {
     double sum = 0;
     int cnt = 0;
-    for (int d = -2; d <= 2; ++d) {
-      int j = Latest(origin, t + d, p_);
-      if (j < 0 || j >= n_ || t + d < 0) continue;
-      // day_[j] includes y[j]; for a target after the origin that is the last known day.
-      sum += day_[j], ++cnt;
+    if (t - 2 >= 0 && t + 2 < origin) {  // every neighbour is before the origin: itself
+      sum = day_cum_[t + 3] - day_cum_[t - 2], cnt = 5;
+    } else if (t - 2 >= origin && t + 2 < origin + p_ && t + 2 - p_ < n_) {  // one day back
+      sum = day_cum_[t + 3 - p_] - day_cum_[t - 2 - p_], cnt = 5;
+    } else {
+      for (int d = -2; d <= 2; ++d) {
+        int j = Latest(origin, t + d, p_);
+        if (j < 0 || j >= n_ || t + d < 0) continue;
+        // day_[j] includes y[j]; for a target after the origin that is the last known day.
+        sum += day_[j], ++cnt;
+      }
     }
     double v = cnt ? sum / cnt : 0;
     if (weekly_) {
@@ -175,7 +184,7 @@ class Regression final : public PathModel {
 
   int n_ = 0, p_ = 1, w_ = 1, l_ = 1, best_l_ = 1, half_ = 1;
   bool weekly_ = false;
-  std::vector<double> day_, adj_cum_, wcount_, res_cum_;
+  std::vector<double> day_, day_cum_, adj_cum_, wcount_, res_cum_;
   std::vector<int> anchors_;
   std::vector<double> betas_;
 };

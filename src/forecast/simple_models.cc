@@ -89,6 +89,15 @@ class LevelSeasonal final : public PathModel {
           p_ + w_ + 2, s.step, s.values.size()));
     }
     fitted_ = s;
+    // tri_[j], cnt_[j]: the sum and count of y at j, j - P, j - 2P (those >= 0).
+    const int n = static_cast<int>(s.values.size());
+    tri_.assign(n, 0);
+    cnt_.assign(n, 0);
+    for (int j = 0; j < n; ++j)
+      for (int r = 0, i = j; r < 3 && i >= 0; ++r, i -= p_) tri_[j] += s.values[i], ++cnt_[j];
+    tri_cum_.assign(n + 1, 0);
+    cnt_cum_.assign(n + 1, 0);
+    for (int j = 0; j < n; ++j) tri_cum_[j + 1] = tri_cum_[j] + tri_[j], cnt_cum_[j + 1] = cnt_cum_[j] + cnt_[j];
     return Status::Ok();
   }
   int min_origin() const override { return p_ + w_ + 2; }
@@ -104,17 +113,26 @@ class LevelSeasonal final : public PathModel {
  private:
   // Daily profile at time t as known before `origin`.
   double D(int origin, int t) const {
-    const auto& y = fitted_.values;
+    // Common case: every neighbour u = t +/- half lies in [P, origin + P), so its slot is
+    // u - P and the slots are contiguous: a difference of prefix sums.
+    if (t - half_ >= p_ && t + half_ < origin + p_) {
+      const int a = t - half_ - p_, b = t + half_ - p_ + 1;
+      const int c = cnt_cum_[b] - cnt_cum_[a];
+      return c ? (tri_cum_[b] - tri_cum_[a]) / c : 0;
+    }
     double sum = 0;
     int cnt = 0;
     for (int d = -half_; d <= half_; ++d) {
       int u = t + d;
-      int j = u < origin ? u - p_ : u - p_ * ((u - origin + p_) / p_);  // latest before origin
-      for (int r = 0; r < 3 && j >= 0; ++r, j -= p_) sum += y[j], ++cnt;
+      // The latest time before origin in u's phase (no division in the common cases).
+      int j = u < origin + p_ ? u - p_ : u - p_ * ((u - origin + p_) / p_);
+      if (j >= 0) sum += tri_[j], cnt += cnt_[j];
     }
     return cnt ? sum / cnt : 0;
   }
   int p_ = 1, w_ = 1, half_ = 0;
+  std::vector<double> tri_, tri_cum_;
+  std::vector<int> cnt_, cnt_cum_;
 };
 
 }  // namespace

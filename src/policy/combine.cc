@@ -8,9 +8,12 @@ Combined Combine(std::span<const Proposal> proposals, bool missing, bool failed,
                  const config::OnMissingMetrics& on_missing, int* consecutive_failures) {
   *consecutive_failures = failed ? *consecutive_failures + 1 : 0;
 
-  int best = -1;
-  for (const auto& p : proposals)
+  int best = -1, floor = -1;
+  for (const auto& p : proposals) {
     if (p.active) best = std::max(best, p.desired);
+    if (p.floor) floor = std::max(floor, p.desired);
+  }
+  if (best >= 0) best = std::max(best, floor);
 
   Combined c;
   if (failed && *consecutive_failures >= on_missing.after_failures) {

@@ -1,6 +1,8 @@
 // combine.h: stage 2 — one recommendation from every policy's proposal.
 //
-// The largest active proposal wins (as HPA does with several metrics). Missing data never
+// The largest active proposal wins (as HPA does with several metrics); a floor proposal (a
+// healthy forecast below current, predictive scale-in off) raises it but never decides alone:
+// with no active proposal the group holds. Missing data never
 // causes scale-in: when any metric a policy needs is missing, failed, NaN or stale, a
 // combined proposal below current becomes current (MissingMetricsHold); a proposal above
 // current still applies, since the healthy metrics ask for more. After

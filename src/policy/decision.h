@@ -72,6 +72,10 @@ struct Proposal {
   double metric_value = kNaN;
   ObservationStatus status = ObservationStatus::kOk;
   bool active = true;        // false: no proposal (no data, out of every step interval, ...)
+  // A healthy forecast below current capacity with predictive scale-in off: not a proposal of
+  // its own (it never lowers capacity alone), but a floor under the other active proposals,
+  // as AWS predictive scaling raises the group's minimum (combine.h).
+  bool floor = false;
   std::string note;          // why a predictive proposal stands aside, or what it forecast
 };
 

@@ -9,11 +9,15 @@
 namespace tide::policy {
 namespace {
 
-// The proposal that decided the recommendation: the largest active one.
+// The proposal that decided the recommendation: the largest active one, or a forecast floor
+// above it.
 const Proposal* Winner(const Decision& d) {
   const Proposal* best = nullptr;
   for (const auto& p : d.proposals)
     if (p.active && (!best || p.desired > best->desired)) best = &p;
+  if (!best) return nullptr;
+  for (const auto& p : d.proposals)
+    if (p.floor && p.desired > best->desired) best = &p;
   return best;
 }
 

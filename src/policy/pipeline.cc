@@ -105,6 +105,7 @@ void Decide(const config::Group& g, const Inputs& in, GroupState& st, Decision* 
   bool missing = false, failed = false;
   std::optional<Reason> breaker;  // a predictive breaker transition at this decision
   int breach_max = -1;            // a predictive proposal allowed past max (breach: increase)
+  bool skip_down_window = false;  // a healthy forecast below current asks for no smoothing
   for (size_t i = 0; i < g.policies.size(); ++i) {
     const config::Policy& p = g.policies[i];
     Proposal& pr = d.proposals[i];
@@ -113,6 +114,7 @@ void Decide(const config::Group& g, const Inputs& in, GroupState& st, Decision* 
     pr.metric_value = kNaN;
     pr.status = ObservationStatus::kOk;
     pr.active = false;
+    pr.floor = false;
     pr.note.clear();
     if (p.kind == PolicyKind::kScheduled) {
       if (sched.desired && sched.fired_policy == static_cast<int>(i)) {
@@ -137,6 +139,10 @@ void Decide(const config::Group& g, const Inputs& in, GroupState& st, Decision* 
       PredictiveProposal pp = ProposePredictive(g, p.predictive, in.now, in.current, &st.predictive[i]);
       pr.desired = pp.desired;
       pr.active = pp.active;
+      pr.floor = pp.floor && u == Usable::kYes;
+      if (p.predictive.skip_scale_down_window && u == Usable::kYes &&
+          (pp.floor || (pp.active && pp.desired < in.current)))
+        skip_down_window = true;
       pr.metric_value = pp.forecast;
       pr.note = std::move(pp.note);
       if (pp.opened) breaker = Reason::kForecastBreakerOpened;
@@ -195,7 +201,14 @@ void Decide(const config::Group& g, const Inputs& in, GroupState& st, Decision* 
 
   // 3. stabilize
   const config::Behavior& b = g.behavior;
-  const int stabilized = Stabilize(b.scale_up, b.scale_down, in.current, v, in.now, &st.recommendations);
+  config::ScalingRules down_rules;
+  const config::ScalingRules* down = &b.scale_down;
+  if (skip_down_window && b.scale_down.stabilization_window > 0) {
+    down_rules = b.scale_down;
+    down_rules.stabilization_window = 0;
+    down = &down_rules;
+  }
+  const int stabilized = Stabilize(b.scale_up, *down, in.current, v, in.now, &st.recommendations);
   if (stabilized != v) {
     d.reason = v > in.current ? Reason::kScaleUpStabilized : Reason::kScaleDownStabilized;
     d.limited_by = Stage::kStabilize;

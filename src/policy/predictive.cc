@@ -19,6 +19,7 @@ void Trim(const config::Predictive& p, PredictiveState* s) {
   const size_t drop = s->sums.size() - keep;
   s->sums.erase(s->sums.begin(), s->sums.begin() + drop);
   s->counts.erase(s->counts.begin(), s->counts.begin() + drop);
+  s->maxes.erase(s->maxes.begin(), s->maxes.begin() + drop);
   s->history_start += drop * kHistoryStep;
 }
 
@@ -31,9 +32,11 @@ void Add(const config::Predictive& p, double at, double value, PredictiveState* 
   if (i >= s->sums.size()) {
     s->sums.resize(i + 1, 0);
     s->counts.resize(i + 1, 0);
+    s->maxes.resize(i + 1, -INFINITY);
   }
   s->sums[i] += value;
   s->counts[i] += 1;
+  s->maxes[i] = std::max(s->maxes[i], value);
   Trim(p, s);
 }
 
@@ -46,9 +49,20 @@ double ForecastAt(const forecast::Forecast& f, double t) {
 
 void UpdateBreaker(const config::Predictive& p, double now, double value, PredictiveState* s) {
   if (!s->forecast || !std::isfinite(value)) return;
-  const double expected = ForecastAt(*s->forecast, now);
+  double at = now, actual = value;
+  if (p.peak) {
+    // Score the last bucket once it is complete: its maximum against its forecast.
+    const double bucket = std::floor(now / kHistoryStep) * kHistoryStep;
+    if (s->sums.empty() || std::isnan(s->history_start)) return;
+    const double last = s->history_start + (s->sums.size() - 1) * kHistoryStep;
+    if (last >= bucket || last <= s->scored_bucket || s->counts.back() == 0) return;
+    s->scored_bucket = last;
+    at = last;
+    actual = s->maxes.back();
+  }
+  const double expected = ForecastAt(*s->forecast, at);
   if (!std::isfinite(expected)) return;
-  s->errors.push_back({now, {std::fabs(value - expected), std::fabs(value)}});
+  s->errors.push_back({now, {std::fabs(actual - expected), std::fabs(actual)}});
   while (!s->errors.empty() && s->errors.front().first <= now - p.breaker_window) s->errors.pop_front();
 }
 
@@ -74,8 +88,10 @@ void Refit(const config::Predictive& p, double now, PredictiveState* s) {
   series.step = kHistoryStep;
   series.start = s->history_start + first * kHistoryStep;
   series.values.reserve(complete - first);
-  for (size_t i = first; i < complete; ++i)
-    series.values.push_back(s->counts[i] > 0 ? s->sums[i] / s->counts[i] : kNaN);
+  for (size_t i = first; i < complete; ++i) {
+    if (s->counts[i] == 0) series.values.push_back(kNaN);
+    else series.values.push_back(p.peak ? s->maxes[i] : s->sums[i] / s->counts[i]);
+  }
   forecast::CleaningReport report;
   const forecast::Series clean = forecast::Clean(series, &report);
   auto model = forecast::MakeModel(p.model);
@@ -156,16 +172,19 @@ PredictiveProposal ProposePredictive(const config::Group& g, const config::Predi
                            100 * p.breaker_threshold);
     return out;
   }
-  if (desired < current && !p.scale_in) {
-    out.note = fmt::format("forecast asks {} < {}; predictive scale-in is off", desired, current);
-    return out;
-  }
   if (!p.scale) {
     out.note = fmt::format("forecast_only: would ask {}", desired);
     return out;
   }
+  if (desired < current && !p.scale_in) {
+    out.floor = true;
+    out.note = fmt::format("forecast asks {} < {}: a floor under the other policies (predictive "
+                           "scale-in is off)", desired, current);
+    return out;
+  }
   out.active = true;
-  out.note = fmt::format("q{:.2g} forecast {:.4g} within {}", p.quantile, need, FormatDuration(lead));
+  out.note = fmt::format("q{:.2g} forecast{} {:.4g} within {}", p.quantile, p.peak ? " of the peak" : "",
+                         need, FormatDuration(lead));
   return out;
 }
 

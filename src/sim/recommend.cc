@@ -42,7 +42,8 @@ config::Policy Reactive(int metric, double target) {
   return p;
 }
 
-config::Policy Predictive(int metric, double quantile, double target, double buffer, bool scale_in) {
+config::Policy Predictive(int metric, double quantile, double target, double buffer, bool scale_in,
+                          bool peak = false, bool skip_window = false) {
   config::Policy p;
   p.name = "predictive";
   p.kind = config::PolicyKind::kPredictive;
@@ -51,6 +52,8 @@ config::Policy Predictive(int metric, double quantile, double target, double buf
   p.predictive.target = target;
   p.predictive.scheduling_buffer = buffer;
   p.predictive.scale_in = scale_in;
+  p.predictive.peak = peak;
+  p.predictive.skip_scale_down_window = skip_window;
   return p;
 }
 
@@ -81,40 +84,45 @@ std::vector<Candidate> MakeVariants(const config::Group& base, const std::string
     for (double q : {0.5, 0.8, 0.95}) {
       for (double target : {0.6, 0.75, 0.9}) {
         for (double buffer : {300.0, 900.0}) {
-          config::Group g = Stripped(base);
-          const int m = EnsureMetric(&g, config::Signal::kLoad, "load");
-          g.policies.push_back(Predictive(m, q, target, buffer, /*scale_in=*/true));
-          out.push_back({fmt::format("predictive q={} target={} buffer={}", q, target, FormatDuration(buffer)),
-                         "predictive", g, {}, false, 0});
+          for (bool peak : {false, true}) {
+            config::Group g = Stripped(base);
+            const int m = EnsureMetric(&g, config::Signal::kLoad, "load");
+            g.policies.push_back(Predictive(m, q, target, buffer, /*scale_in=*/true, peak));
+            out.push_back({fmt::format("predictive q={} target={} buffer={}{}", q, target,
+                                       FormatDuration(buffer), peak ? " peak" : ""),
+                           "predictive", g, {}, false, 0});
+          }
         }
       }
     }
   }
   if (all || family == "hybrid") {
-    // The reactive policy can run hotter when the forecast supplies the ramps; "floor"
-    // variants turn the predictive scale-in guard on, so that the forecast is a floor under
-    // the reactive policy (capacity = max of both) instead of standing aside whenever it is
-    // below current — and, with no scale-down window, capacity follows the forecast down
-    // instead of being held after it falls.
+    // The reactive policy can run hotter when the forecast supplies the ramps (the forecast
+    // is a floor under its scale-in, combine.h). Forecast of the 5-minute mean or of its peak
+    // (provision_for); a scale-down window of 300 s or 600 s as usual, or of 600 s skipped
+    // while the forecast is healthy and below current, so that capacity follows the forecast
+    // down instead of being held after it falls, and the window only smooths the reactive
+    // policy when the forecast stands aside.
     struct Down {
       double window;
-      bool floor;
+      bool skip;
     };
     for (double rt : {0.7, 0.8, 0.9}) {
       for (double q : {0.5, 0.8, 0.95}) {
         for (double pt : {0.6, 0.8, 1.0}) {
-          for (Down down : {Down{300, false}, Down{600, true}, Down{60, true}, Down{0, true}}) {
-            // With decisions a minute or more apart a 0 s window is the 60 s one.
-            if (down.window == 0 && base.evaluation_interval >= 60) continue;
-            config::Group g = Stripped(base);
-            const int u = EnsureMetric(&g, config::Signal::kUtilization, "utilization");
-            const int l = EnsureMetric(&g, config::Signal::kLoad, "load");
-            g.policies.push_back(Reactive(u, rt));
-            g.policies.push_back(Predictive(l, q, pt, 300, /*scale_in=*/down.floor));
-            g.behavior.scale_down.stabilization_window = down.window;
-            out.push_back({fmt::format("hybrid reactive={} q={} predictive={} down-window={}{}", rt, q, pt,
-                                       FormatDuration(down.window), down.floor ? " floor" : ""),
-                           "hybrid", g, {}, false, 0});
+          for (bool peak : {false, true}) {
+            for (Down down : {Down{300, false}, Down{600, false}, Down{600, true}}) {
+              config::Group g = Stripped(base);
+              const int u = EnsureMetric(&g, config::Signal::kUtilization, "utilization");
+              const int l = EnsureMetric(&g, config::Signal::kLoad, "load");
+              g.policies.push_back(Reactive(u, rt));
+              g.policies.push_back(Predictive(l, q, pt, 300, /*scale_in=*/false, peak, down.skip));
+              g.behavior.scale_down.stabilization_window = down.window;
+              out.push_back({fmt::format("hybrid reactive={} q={} predictive={}{} down-window={}{}", rt, q, pt,
+                                         peak ? " peak" : "", FormatDuration(down.window),
+                                         down.skip ? " skipped-while-forecast-healthy" : ""),
+                             "hybrid", g, {}, false, 0});
+            }
           }
         }
       }

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "core/duration.h"
+#include <nlohmann/json.hpp>
 
 namespace tide::sim {
 namespace {
@@ -360,6 +361,40 @@ code,pre{font:12px ui-monospace,monospace}pre{background:#f6f6f6;padding:10px;ov
 </style>
 )";
 
+// No "</script" may appear inside a script element: JSON escapes '<' as \u003c, and the
+// bundle's own (only in strings, which esbuild already escapes) is broken as "<\/script".
+std::string NoCloseTag(std::string text) {
+  for (size_t at = 0; (at = text.find("</script", at)) != std::string::npos; at += 2)
+    text.replace(at, 2, "<\\/");
+  return text;
+}
+
+// The series as JSON for web/src/report.js, then the dashboard bundle that draws them.
+std::string ScriptedChart(const ReportInput& in) {
+  const double cap = in.capacity_per_unit > 0 ? in.capacity_per_unit : 1;
+  nlohmann::json t = nlohmann::json::array(), load = t, demand = t, supply = t, prov = t,
+                 desired = t;
+  for (const Bucket& b : in.buckets) {
+    t.push_back(b.t);
+    load.push_back(b.load_mean / cap);
+    demand.push_back(b.demand_max);
+    supply.push_back(b.supply_mean);
+    prov.push_back(b.provisioned_max);
+    desired.push_back(b.desired_last);
+  }
+  const nlohmann::json data = {{"t", t},           {"load", load},
+                               {"demand", demand}, {"supply", supply},
+                               {"provisioned", prov}, {"desired", desired}};
+  std::string json = data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string safe;
+  safe.reserve(json.size());
+  for (char c : json) safe += c == '<' ? std::string("\\u003c") : std::string(1, c);
+  return fmt::format(
+      "<script type=\"application/json\" id=\"tide-report-data\">{}</script>\n<script>\n{}\n"
+      "</script>\n",
+      safe, NoCloseTag(in.script));
+}
+
 }  // namespace
 
 std::string RenderReportHtml(const ReportInput& in) {
@@ -369,14 +404,22 @@ std::string RenderReportHtml(const ReportInput& in) {
   std::string html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   html += fmt::format("<title>tide simulation: {}</title>\n", Esc(s.group));
   html += kStyle;
+  if (!in.script.empty()) html += "<style>\n" + in.style + "\n</style>\n";
   html += "</head>\n<body>\n";
   html += fmt::format(
       "<h1>tide simulation of group {}</h1>\n<p class=\"sub\">trace <b>{}</b> · "
       "config <b>{}</b> · {} steps of {}</p>\n",
       Esc(s.group), Esc(BaseName(s.trace_path)), Esc(BaseName(s.config_path)),
       Count(static_cast<double>(s.steps)), Esc(FormatDuration(s.step_seconds)));
-  html +=
-      fmt::format("<figure>\n{}\n<figcaption>{}</figcaption>\n</figure>\n", chart, Esc(caption));
+  if (in.script.empty()) {
+    html += fmt::format("<figure>\n{}\n<figcaption>{}</figcaption>\n</figure>\n", chart,
+                        Esc(caption));
+  } else {
+    html += fmt::format(
+        "<figure>\n<div id=\"report-chart\" class=\"chart\"></div>\n<div id=\"report-svg\">{}"
+        "</div>\n<figcaption>{}</figcaption>\n</figure>\n",
+        chart, Esc(caption));
+  }
   html +=
       "<h2>Figures</h2>\n<table>\n<tr><th>figure</th><th>key</th><th>value</th><th>unit</th>"
       "<th>meaning</th></tr>\n";
@@ -391,8 +434,9 @@ std::string RenderReportHtml(const ReportInput& in) {
       "backlog for up to the model's <code>queue_timeout</code>; then they are dropped and "
       "counted as unserved. Backlog still waiting at the end of the replay also counts as "
       "unserved.</p>\n";
-  html +=
-      fmt::format("<h2>Policy</h2>\n<pre>{}</pre>\n</body>\n</html>\n", Esc(in.policy_description));
+  html += fmt::format("<h2>Policy</h2>\n<pre>{}</pre>\n", Esc(in.policy_description));
+  if (!in.script.empty()) html += ScriptedChart(in);
+  html += "</body>\n</html>\n";
   return html;
 }
 

@@ -43,6 +43,7 @@ class FakeControlPlane : public ControlPlane {
   std::string last_events_group = "<unset>";
   double last_since = -1;
   int last_limit = -1;
+  double last_horizon = -1;
 
   nlohmann::json ListGroups() override {
     Record("ListGroups");
@@ -63,6 +64,18 @@ class FakeControlPlane : public ControlPlane {
     last_since = since;
     last_limit = limit;
     return events;
+  }
+  Result<nlohmann::json> Series(const std::string& group, double since) override {
+    if (Status s = Known("Series", group); !s.ok()) return s;
+    std::lock_guard<std::mutex> lock(mu);
+    last_since = since;
+    return nlohmann::json{{"group", group}, {"since", since}};
+  }
+  Result<nlohmann::json> Outlook(const std::string& group, double horizon) override {
+    if (Status s = Known("Outlook", group); !s.ok()) return s;
+    std::lock_guard<std::mutex> lock(mu);
+    last_horizon = horizon;
+    return nlohmann::json{{"group", group}, {"horizon", horizon}};
   }
   Status Pause(const std::string& group) override { return Known("Pause", group); }
   Status Resume(const std::string& group) override { return Known("Resume", group); }

@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include "webui/assets.h"
+
 namespace tide::cli {
 namespace {
 
@@ -384,6 +386,9 @@ TEST_F(CliTest, SimulateWritesJsonTimelineAndReport) {
   const std::string report = Read("report.html");
   EXPECT_NE(report.find("<html"), std::string::npos);
   EXPECT_NE(report.find("<svg"), std::string::npos);
+  // The dashboard's charts and the series, inlined when this tide embeds the web build.
+  EXPECT_EQ(report.find("id=\"tide-report-data\"") != std::string::npos, webui::Built());
+  EXPECT_EQ(report.find("id=\"report-chart\"") != std::string::npos, webui::Built());
   std::vector<std::string> expected = {"config.yaml", "report.html", "timeline.csv", "trace.csv"};
   EXPECT_EQ(ListDir(), expected) << "only the outputs asked for, no temporary files";
 }

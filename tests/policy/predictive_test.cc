@@ -141,15 +141,16 @@ TEST(Predictive, BreakerOpensOnForecastErrorAndClosesWhenAccurate) {
   EXPECT_TRUE(closed) << r.d.message;
 }
 
-// A hybrid (as `tide recommend`'s "floor" variants build it): with the scale-in guard on, the
-// forecast is a floor under the reactive policy's scale-in, so capacity = max of both and
-// follows the forecast down; with the guard off the forecast stands aside whenever it is
-// below current, the reactive policy drops capacity under the forecast, and the next
-// decision relaunches it (a flap that leaves booting units where serving ones were).
-TEST(Predictive, InAHybridTheGuardMakesTheForecastAFloorUnderReactiveScaleIn) {
-  for (bool floor : {false, true}) {
+// A hybrid: whatever the guard, the forecast is a floor under the reactive policy's scale-in
+// (as AWS predictive scaling raises the group's minimum), so capacity = max of both. With the
+// guard off the forecast is not a proposal of its own below current: it never lowers capacity
+// alone (NeverScalesInUnlessTheGuardAllowsIt), but the reactive policy cannot drop capacity
+// under it either — which would be a flap: serving units removed, then relaunched at the next
+// decision when the forecast is above current again.
+TEST(Predictive, InAHybridTheForecastIsAFloorUnderReactiveScaleIn) {
+  for (bool guard : {false, true}) {
     Replay r{PredictiveGroup()};
-    r.g.policies[0].predictive.scale_in = floor;
+    r.g.policies[0].predictive.scale_in = guard;
     r.Until(0, 86400 + 10 * 3600);  // day 2, 10:00: the forecast asks 13
     ASSERT_EQ(r.current, 13);
     r.g.metrics.push_back(r.g.metrics[0]);
@@ -161,14 +162,61 @@ TEST(Predictive, InAHybridTheGuardMakesTheForecastAFloorUnderReactiveScaleIn) {
     Decide(r.g, Inputs{t, 20, 20, obs}, r.st, &r.d);
     EXPECT_EQ(r.d.proposals[0].desired, 13);
     EXPECT_EQ(r.d.proposals[1].desired, 3);
-    EXPECT_EQ(r.d.desired, floor ? 13 : 3) << r.d.message;
-    EXPECT_EQ(r.d.proposals[0].active, floor);
-    if (!floor) {  // the flap: back up to the forecast at the next decision
-      std::vector<Observation> next{{100, kNaN, t + 60, ObservationStatus::kOk},
-                                    {0.8, kNaN, t + 60, ObservationStatus::kOk}};
-      Decide(r.g, Inputs{t + 60, 3, 3, next}, r.st, &r.d);
-      EXPECT_EQ(r.d.desired, 13) << r.d.message;
+    EXPECT_EQ(r.d.desired, 13) << r.d.message;
+    EXPECT_EQ(r.d.proposals[0].active, guard);
+    EXPECT_EQ(r.d.proposals[0].floor, !guard);
+    EXPECT_NE(r.d.message.find("forecast proposed 13"), std::string::npos) << r.d.message;
+    // The reactive policy above the forecast decides: 20 units at 70 % ask ceil(17.5) = 18.
+    obs[1].value = 0.7;
+    Decide(r.g, Inputs{t + 60, 20, 20, obs}, r.st, &r.d);
+    EXPECT_EQ(r.d.desired, 18) << r.d.message;
+  }
+}
+
+// Provisioning for the peak: the history keeps each 5-minute bucket's highest reading, so a
+// load that spikes within every bucket (one reading in five at 3x) is provisioned for the
+// spike, where the mean would be provisioned for 1.4x.
+TEST(Predictive, ProvisionForPeakForecastsTheBucketMaxima) {
+  for (bool peak : {false, true}) {
+    Replay r{PredictiveGroup()};
+    r.g.policies[0].predictive.peak = peak;
+    for (double t = 0; t < 86400 + 12 * 3600; t += 60) {
+      const bool spike = static_cast<long>(t / 60) % 5 == 0;
+      std::vector<Observation> obs{{spike ? 3 * Load(t) : Load(t), kNaN, t, ObservationStatus::kOk}};
+      Decide(r.g, Inputs{t, r.current, r.current, obs}, r.st, &r.d);
+      if (r.d.desired != r.current) r.st.RecordScale(t, r.current, r.d.desired);
+      r.current = r.d.desired;
     }
+    // Mean of a bucket at noon: (300 + 4 x 100) / 5 = 140 -> ceil(140 / 8) = 18; peak 300 -> 38.
+    EXPECT_EQ(r.current, peak ? 38 : 18) << r.d.message;
+    EXPECT_EQ(r.d.proposals[0].note.find("of the peak") != std::string::npos, peak) << r.d.proposals[0].note;
+    EXPECT_FALSE(r.st.predictive[0].open) << "the breaker scores bucket maxima against a forecast of maxima";
+  }
+}
+
+// skip_scale_down_window: while the forecast is healthy and below current, the scale-down
+// stabilisation window does not hold the evening's capacity; without it, the window holds the
+// peak for its length after the load falls.
+TEST(Predictive, SkipScaleDownWindowFollowsTheForecastDown) {
+  for (bool skip : {false, true}) {
+    Replay r{PredictiveGroup()};
+    r.g.behavior.scale_down.stabilization_window = 600;
+    r.g.policies[0].predictive.skip_scale_down_window = skip;
+    r.g.metrics.push_back(r.g.metrics[0]);
+    r.g.metrics[1].name = "util";
+    r.g.policies.push_back(testing::TargetTracking(1, 0.8));
+    for (double t = 0; t < 86400 + 20 * 3600 + 120; t += 60) {
+      // Utilisation as the simulator would see it: load / (current x capacity 10).
+      const double util = std::min(1.0, Load(t) / (10.0 * std::max(r.current, 1)));
+      std::vector<Observation> obs{{Load(t), kNaN, t, ObservationStatus::kOk},
+                                   {util, kNaN, t, ObservationStatus::kOk}};
+      Decide(r.g, Inputs{t, r.current, r.current, obs}, r.st, &r.d);
+      if (r.d.desired != r.current) r.st.RecordScale(t, r.current, r.d.desired);
+      r.current = r.d.desired;
+    }
+    // 20:01, a minute after the load fell to 10 req/s: the forecast (and the reactive policy)
+    // ask for 2; the 600 s window holds the day's 13 unless skipped.
+    EXPECT_EQ(r.current, skip ? 2 : 13) << r.d.message;
   }
 }
 

@@ -40,33 +40,34 @@ TEST(Slo, RejectsWhatDoesNotParse) {
 
 TEST(Recommend, VariantsOfEachFamily) {
   auto g = testing::MakeGroup(1, 20);
-  // reactive: 12 targets (0.4 .. 0.95) x 4 windows; hybrid: 3 x 3 x 3 x 4 down-scaling
-  // settings, the 0 s window dropped when decisions are a minute apart (it is the 60 s one).
+  // reactive: 11 targets (0.4 .. 0.9) x 4 windows; predictive: 3 quantiles x 3 targets x 2
+  // buffers x mean/peak; hybrid: 3 x 3 x 3 x mean/peak x 3 down-scaling settings.
   EXPECT_EQ(MakeVariants(g, "reactive").size(), 1u + 44u);
   // No reactive target whose tolerance band reaches saturated utilisation (1.0).
   for (const auto& c : MakeVariants(g, "reactive"))
     for (const auto& p : c.group.policies)
       if (p.kind == config::PolicyKind::kTargetTracking && c.family == "reactive")
         EXPECT_LT(p.target_tracking.target * (1 + p.target_tracking.tolerance.up), 1.0) << c.label;
-  EXPECT_EQ(MakeVariants(g, "predictive").size(), 1u + 18u);
-  EXPECT_EQ(MakeVariants(g, "hybrid").size(), 1u + 108u);
-  EXPECT_EQ(MakeVariants(g, "all").size(), 1u + 44u + 18u + 108u);
-  g.evaluation_interval = 60;
-  EXPECT_EQ(MakeVariants(g, "hybrid").size(), 1u + 81u);
-  g.evaluation_interval = 15;
-  int floors = 0;
+  EXPECT_EQ(MakeVariants(g, "predictive").size(), 1u + 36u);
+  EXPECT_EQ(MakeVariants(g, "hybrid").size(), 1u + 162u);
+  EXPECT_EQ(MakeVariants(g, "all").size(), 1u + 44u + 36u + 162u);
+  int skips = 0, peaks = 0;
   for (const auto& c : MakeVariants(g, "hybrid")) {
     if (c.family != "hybrid") continue;
-    const bool floor = c.label.find(" floor") != std::string::npos;
-    floors += floor;
-    for (const auto& p : c.group.policies)
-      if (p.kind == config::PolicyKind::kPredictive) EXPECT_EQ(p.predictive.scale_in, floor) << c.label;
-    if (c.label.find("down-window=0s") != std::string::npos) {
-      EXPECT_TRUE(floor) << c.label;
-      EXPECT_EQ(c.group.behavior.scale_down.stabilization_window, 0) << c.label;
+    const bool skip = c.label.find("skipped-while-forecast-healthy") != std::string::npos;
+    const bool peak = c.label.find(" peak") != std::string::npos;
+    skips += skip;
+    peaks += peak;
+    for (const auto& p : c.group.policies) {
+      if (p.kind != config::PolicyKind::kPredictive) continue;
+      EXPECT_FALSE(p.predictive.scale_in) << c.label;  // the forecast is a floor (combine.h)
+      EXPECT_EQ(p.predictive.skip_scale_down_window, skip) << c.label;
+      EXPECT_EQ(p.predictive.peak, peak) << c.label;
     }
+    if (skip) EXPECT_EQ(c.group.behavior.scale_down.stabilization_window, 600) << c.label;
   }
-  EXPECT_EQ(floors, 81);
+  EXPECT_EQ(skips, 54);
+  EXPECT_EQ(peaks, 81);
   for (const auto& c : MakeVariants(g, "reactive"))  // labels print the target plainly
     EXPECT_EQ(c.label.find("0000"), std::string::npos) << c.label;
   for (const auto& c : MakeVariants(g, "hybrid")) {

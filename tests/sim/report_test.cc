@@ -3,6 +3,7 @@
 #include "testing/summary_keys.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <string>
 #include <vector>
@@ -160,6 +161,48 @@ TEST(ReportTest, NoBucketsStillRenders) {
   const std::string html = RenderReportHtml(in);
   EXPECT_NE(html.find("<svg"), std::string::npos);
   EXPECT_NE(html.find("no steps recorded"), std::string::npos);
+}
+
+// With the dashboard bundle the page inlines it, the series as JSON and a place for the
+// chart, and keeps the SVG (for readers without scripts) and every figure.
+TEST(ReportTest, WithTheBundleInlinesItAndTheSeries) {
+  ReportInput in = Input(2, 3);
+  in.script = "window.drawn = 1; var s = \"</script><b>\";";
+  in.style = ".chart{min-height:60px}";
+  const std::string html = RenderReportHtml(in);
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+  EXPECT_NE(html.find("<div id=\"report-chart\""), std::string::npos);
+  EXPECT_NE(html.find(".chart{min-height:60px}"), std::string::npos);
+  EXPECT_NE(html.find("window.drawn = 1;"), std::string::npos);
+  // The bundle cannot close its own script element early.
+  EXPECT_EQ(CountOf(html, "</script>"), 2u) << "the data element and the bundle's";
+  EXPECT_NE(html.find("<\\/script><b>"), std::string::npos);
+  // The series: one entry per bucket in each column, load in units (load / capacity).
+  const std::string open = "<script type=\"application/json\" id=\"tide-report-data\">";
+  const size_t at = html.find(open);
+  ASSERT_NE(at, std::string::npos);
+  const size_t end = html.find("</script>", at);
+  const std::string json = html.substr(at + open.size(), end - at - open.size());
+  const nlohmann::json j = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  ASSERT_TRUE(j.is_object()) << json.substr(0, 300);
+  const size_t n = in.buckets.size();
+  for (const char* col : {"t", "load", "demand", "supply", "provisioned", "desired"})
+    ASSERT_EQ(j[col].size(), n) << col;
+  for (size_t i = 0; i < n; ++i) {
+    EXPECT_DOUBLE_EQ(j["t"][i].get<double>(), in.buckets[i].t);
+    EXPECT_DOUBLE_EQ(j["load"][i].get<double>(), in.buckets[i].load_mean / 50);
+    EXPECT_DOUBLE_EQ(j["demand"][i].get<double>(), in.buckets[i].demand_max);
+    EXPECT_DOUBLE_EQ(j["desired"][i].get<double>(), in.buckets[i].desired_last);
+  }
+  for (const std::string& key : tide::testing::SummaryKeys()) EXPECT_NE(html.find(key), std::string::npos) << key;
+}
+
+TEST(ReportTest, SeriesJsonCannotEndItsScriptElement) {
+  ReportInput in = Input(1, 0);
+  in.script = "1";
+  in.summary.group = "</script><script>alert(1)</script>";
+  const std::string html = RenderReportHtml(in);
+  EXPECT_EQ(CountOf(html, "<script"), 2u);
 }
 
 }  // namespace
