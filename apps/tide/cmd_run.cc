@@ -32,6 +32,7 @@ class PlaneAdapter : public api::ControlPlane {
   nlohmann::json Events(const std::string& g, double since, int limit) override {
     return c_->Events(g, since, limit);
   }
+  nlohmann::json Alerts() override { return c_->Alerts(); }
   Result<nlohmann::json> Series(const std::string& g, double since) override {
     return c_->Series(g, since);
   }
@@ -82,15 +83,21 @@ Status RunDaemon(const RunArgs& a) {
     sd.http = http_ptr;
     return sources::MakeSource(m.source, sd);
   };
+  deps.alert_http = http_ptr;
   deps.make_actuator = [http_ptr](const config::Group& g) {
     actuators::ActuatorDeps ad;
     ad.http = http_ptr;
     return actuators::MakeActuator(g.actuator, ad);
   };
+  config::Config effective = cfg;
+  if (effective.alerts.receivers.generator_url.empty()) {
+    const std::string listen = a.listen.empty() ? cfg.api.listen : a.listen;
+    effective.alerts.receivers.generator_url = "http://" + listen + "/api/v1/alerts";
+  }
   controller::ControllerOptions opt;
   opt.config_path = a.config;
   opt.dry_run = a.dry_run;
-  auto ctl = controller::Controller::Create(cfg, opt, deps);
+  auto ctl = controller::Controller::Create(effective, opt, deps);
   if (!ctl.ok()) return ctl.status();
 
   PlaneAdapter plane(ctl->get());

@@ -37,6 +37,15 @@ struct RunArgs {
 };
 Status RunDaemon(const RunArgs& args);
 
+struct ReportArgs {
+  std::string config;
+  std::string store = "tide.db";
+  std::string since = "24h";
+  std::string until;  // default: now
+  std::string group, html, json;
+};
+Status RunReport(const ReportArgs& args);
+
 struct ClientArgs {
   std::string server = "http://127.0.0.1:8080";
   std::string token;

@@ -64,6 +64,16 @@ int main(int argc, char** argv) {
   run->add_option("--db", run_args.db, "SQLite store (default ./tide.db)");
   run->add_flag("--dry-run", run_args.dry_run, "decide and record, apply nothing");
 
+  tide::app::ReportArgs rep;
+  auto* report = app.add_subcommand("report", "what scaling achieved and cost over a period of a live run");
+  report->add_option("--config", rep.config, "YAML config of the run (models, prices, demand metrics)")->required();
+  report->add_option("--store", rep.store, "SQLite store written by tide run (default tide.db)");
+  report->add_option("--since", rep.since, "period length before --until (duration, default 24h)");
+  report->add_option("--until", rep.until, "end of the period (RFC 3339 or epoch seconds; default now)");
+  report->add_option("--group", rep.group, "one group (default: every group of the config)");
+  report->add_option("--html", rep.html, "write the report as HTML");
+  report->add_option("--json", rep.json, "write the report as JSON ('-' = stdout)");
+
   tide::app::ClientArgs client;
   if (const char* t = std::getenv("TIDE_API_TOKEN")) client.token = t;
   auto* status = app.add_subcommand("status", "show every group of a running tide");
@@ -89,8 +99,8 @@ int main(int argc, char** argv) {
     const std::string first = argc > 1 ? argv[1] : "";
     if (!first.empty() && first[0] != '-' && first != "validate" && first != "simulate" &&
         first != "run" && first != "status" && first != "explain" && first != "recommend" &&
-        first != "forecast") {
-      std::fprintf(stderr, "tide: unknown command '%s'; allowed: validate, simulate, recommend, forecast, run, status, explain\n", argv[1]);
+        first != "forecast" && first != "report") {
+      std::fprintf(stderr, "tide: unknown command '%s'; allowed: validate, simulate, recommend, forecast, run, status, explain, report\n", argv[1]);
       return 2;
     }
     std::fprintf(stderr, "tide: %s\nRun 'tide --help' for the usage.\n", e.what());
@@ -105,6 +115,7 @@ int main(int argc, char** argv) {
   if (*forecast) st = tide::app::RunForecast(fc);
   if (*status) st = tide::app::RunStatus(client);
   if (*explain) st = tide::app::RunExplain(client, explain_group, explain_n);
+  if (*report) st = tide::app::RunReport(rep);
   if (!st.ok()) {
     std::fprintf(stderr, "%s\n", st.message().c_str());
     return st.exit_code();

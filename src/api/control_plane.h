@@ -16,7 +16,7 @@ class ControlPlane {
   virtual ~ControlPlane() = default;
 
   // [{"name","desired","current","ready","paused","override":{desired,expires_at}|null,
-  //   "last_decision":{...}|null, "min","max","evaluation_interval"}]
+  //   "last_decision":{...}|null, "min","max","evaluation_interval","alerts_open"}]
   virtual nlohmann::json ListGroups() = 0;
   // The group's state plus its last `decisions` decisions (newest first), each with its
   // explanation. NotFound for an unknown group.
@@ -44,6 +44,10 @@ class ControlPlane {
   // Re-reads and validates the config file; InvalidInput with every problem when refused
   // (the running config stays).
   virtual Status Reload() = 0;
+
+  // {"alerts":[{"group","alert","severity","state":"firing","since","value","message"}]}:
+  // the alerts firing now.
+  virtual nlohmann::json Alerts() { return {{"alerts", nlohmann::json::array()}}; }
 
   // Prometheus text exposition of the controller's metrics.
   virtual std::string MetricsText() = 0;

@@ -237,6 +237,7 @@ class HttpServer final : public Server {
     Register("/api/v1/groups", true, {{"GET", Bound(&HttpServer::ListGroups)}});
     Register(group, true, {{"GET", Bound(&HttpServer::GetGroup)}});
     Register("/api/v1/events", true, {{"GET", Bound(&HttpServer::Events)}});
+    Register("/api/v1/alerts", true, {{"GET", Bound(&HttpServer::Alerts)}});
     Register(group + "/series", true, {{"GET", Bound(&HttpServer::Series)}});
     Register(group + "/outlook", true, {{"GET", Bound(&HttpServer::Outlook)}});
     for (const StaticFile& f : opt_.static_files) {
@@ -288,6 +289,7 @@ class HttpServer final : public Server {
     SendJson(res, 200, plane_->Events(Param(req, "group").value_or(""), *since, *limit));
   }
 
+  void Alerts(const Request&, Response& res) { SendJson(res, 200, plane_->Alerts()); }
   void Series(const Request& req, Response& res) {
     const auto text = Param(req, "since");
     auto since = ParseSinceParam(text);

@@ -5,6 +5,7 @@
 //   GET  /api/v1/groups                 ControlPlane::ListGroups
 //   GET  /api/v1/groups/{name}          ControlPlane::GetGroup (?decisions=N, default 20)
 //   GET  /api/v1/events                 ?group=&since=&limit= (default limit 100)
+//   GET  /api/v1/alerts                 ControlPlane::Alerts (the alerts firing now)
 //   GET  /api/v1/groups/{name}/series   ControlPlane::Series (?since=, default the last hour)
 //   GET  /api/v1/groups/{name}/outlook  ControlPlane::Outlook (?horizon=, default 1d, max 30d)
 //   GET  /, /dashboard.js, ...          ServerOptions::static_files (the dashboard; no token:

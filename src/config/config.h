@@ -207,6 +207,35 @@ struct Actuator {
   int retries = 3;                   // extra attempts after a failure; >= 0
 };
 
+// One alert rule of src/alerts. A rule fires once its condition has held for `for_seconds`
+// and resolves when the condition ends. `threshold` and `window` mean what the rule says
+// (AlertRules); each rule reads only the ones it documents.
+struct AlertRule {
+  bool enabled = true;
+  std::string severity = "warning";  // warning | critical
+  double for_seconds = 0;            // >= 0
+  double threshold = 0;              // >= 0 (> 0 where noted)
+  double window = 0;                 // seconds; > 0 where used
+};
+
+// The rules every group is watched by (docs/CONFIG.md, "alerts"). Defaults in brackets.
+struct AlertRules {
+  // More than `threshold` [10] applied capacity changes within `window` [1h].
+  AlertRule flapping{true, "warning", 0, 10, 3600};
+  // A scale-up not ready `threshold` [10m] seconds after its decision.
+  AlertRule slow_scaling{true, "warning", 0, 600, 0};
+  // Capacity at capacity.max while demand exceeds it, for `for` [5m].
+  AlertRule at_max_capacity{true, "critical", 300, 0, 0};
+  // Under-provisioned (ready < demand) more than `threshold` [5] % of the last `window` [1h].
+  AlertRule under_provisioned{true, "critical", 0, 5, 3600};
+  // A predictive policy's recent relative forecast error above `threshold` [0.3].
+  AlertRule forecast_drift{true, "warning", 0, 0.3, 0};
+  // A metric source failing, for `for` [1m].
+  AlertRule source_down{true, "critical", 60, 0, 0};
+  // `threshold` [2] consecutive failed actions.
+  AlertRule actuator_failing{true, "critical", 0, 2, 0};
+};
+
 struct Resource {
   std::string kind = "compute";
   std::string provider = "simulated";
@@ -227,6 +256,13 @@ struct Group {
   // Prometheus query on kube_deployment_status_replicas_ready). Without it the controller
   // counts units as ready model.startup seconds after it ordered them.
   std::string ready_metric;
+  // Optional: the name of a metric whose value is the group's load rate (per second, a
+  // total); demand in units = ceil(value / model.capacity_per_unit). Alerts (at max
+  // capacity, under-provisioned) and `tide report` need it. Defaults to the metric of the
+  // first predictive policy, if any.
+  std::string demand_metric;
+  // The top-level alerts.rules with this group's `alerts:` overrides applied.
+  AlertRules alert_rules;
   Mark mark;
 
   // Index of the metric named `name`, or -1.
@@ -250,11 +286,27 @@ struct StoreRetention {
   double total = 90 * 86400;   // then 1-hour means; older is deleted
 };
 
+// Where alerts are delivered (`tide run`), besides /metrics, the store and the API.
+struct AlertReceivers {
+  std::string webhook_url;           // POST one JSON object per firing/resolved; "" = none
+  double webhook_timeout = 5;        // seconds; > 0
+  std::string alertmanager_url;      // base URL of an Alertmanager (v2 API); "" = none
+  double alertmanager_timeout = 5;   // seconds; > 0
+  double resend_interval = 60;       // seconds between re-sends of firing alerts; > 0
+  std::string generator_url;         // generatorURL of each alert; "" = http://<api.listen>/
+};
+
+struct Alerts {
+  AlertRules rules;  // defaults for every group
+  AlertReceivers receivers;
+};
+
 struct Config {
   std::string path;  // the file it was read from
   std::vector<Group> groups;
   Api api;
   StoreRetention retention;
+  Alerts alerts;
 
   const Group* FindGroup(const std::string& name) const {
     for (const auto& g : groups)

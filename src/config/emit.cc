@@ -294,6 +294,52 @@ void EmitActuator(Writer& w, const Actuator& a) {
   w.EndMap();
 }
 
+bool SameRule(const AlertRule& a, const AlertRule& b) {
+  return a.enabled == b.enabled && a.severity == b.severity && a.for_seconds == b.for_seconds &&
+         a.threshold == b.threshold && a.window == b.window;
+}
+
+// The rules that differ from the defaults, each with all its keys; nothing when none does.
+void EmitAlertRules(Writer& w, const char* key, const AlertRules& rules) {
+  const AlertRules d;
+  const std::pair<const char*, const AlertRule*> all[] = {
+      {"flapping", &rules.flapping},           {"slow_scaling", &rules.slow_scaling},
+      {"at_max_capacity", &rules.at_max_capacity}, {"under_provisioned", &rules.under_provisioned},
+      {"forecast_drift", &rules.forecast_drift}, {"source_down", &rules.source_down},
+      {"actuator_failing", &rules.actuator_failing}};
+  const AlertRule* defaults[] = {&d.flapping,       &d.slow_scaling, &d.at_max_capacity,
+                                 &d.under_provisioned, &d.forecast_drift, &d.source_down,
+                                 &d.actuator_failing};
+  bool any = false;
+  for (size_t i = 0; i < std::size(all); ++i) any |= !SameRule(*all[i].second, *defaults[i]);
+  if (!any) return;
+  w.Key(key).BeginMap();
+  for (size_t i = 0; i < std::size(all); ++i) {
+    const auto& [name, r] = all[i];
+    if (SameRule(*r, *defaults[i])) continue;
+    const std::string_view n = name;
+    w.Key(name).BeginMap(true);
+    w.Key("enabled").Bool(r->enabled);
+    w.Key("severity").Str(r->severity);
+    w.Key("for").Duration(r->for_seconds);
+    if (n == "flapping") {
+      w.Key("max_events").Int(static_cast<int>(r->threshold));
+      w.Key("window").Duration(r->window);
+    } else if (n == "slow_scaling") {
+      w.Key("max_duration").Duration(r->threshold);
+    } else if (n == "under_provisioned") {
+      w.Key("max_tau_under").Number(r->threshold);
+      w.Key("window").Duration(r->window);
+    } else if (n == "forecast_drift") {
+      w.Key("max_error").Number(r->threshold);
+    } else if (n == "actuator_failing") {
+      w.Key("after_failures").Int(static_cast<int>(r->threshold));
+    }
+    w.EndMap();
+  }
+  w.EndMap();
+}
+
 void EmitOneGroup(Writer& w, const Group& g) {
   w.BeginMap();
   w.Key("name").Str(g.name);
@@ -333,6 +379,7 @@ void EmitOneGroup(Writer& w, const Group& g) {
     w.EndSeq();
   }
   if (!g.ready_metric.empty()) w.Key("ready_metric").Str(g.ready_metric);
+  if (!g.demand_metric.empty()) w.Key("demand_metric").Str(g.demand_metric);
   if (!g.policies.empty()) {
     w.Key("policies").BeginSeq();
     for (size_t i = 0; i < g.policies.size(); ++i) EmitPolicy(w, g, g.policies[i], i);
@@ -346,6 +393,9 @@ void EmitOneGroup(Writer& w, const Group& g) {
     w.Key("actuator");
     EmitActuator(w, g.actuator);
   }
+  // A group's rules are the top-level ones with its overrides: written out in full here,
+  // they read back the same whatever the top level says.
+  EmitAlertRules(w, "alerts", g.alert_rules);
   w.EndMap();
 }
 
@@ -376,6 +426,25 @@ std::string EmitDocument(const Config& c, const std::vector<const Group*>& group
     w.Key("raw").Duration(c.retention.raw);
     w.Key("minute").Duration(c.retention.minute);
     w.Key("total").Duration(c.retention.total);
+    w.EndMap();
+  }
+  const AlertReceivers& rcv = c.alerts.receivers;
+  if (!rcv.webhook_url.empty() || !rcv.alertmanager_url.empty() || !rcv.generator_url.empty()) {
+    w.Key("alerts").BeginMap();
+    if (!rcv.webhook_url.empty()) {
+      w.Key("webhook").BeginMap(true);
+      w.Key("url").Str(rcv.webhook_url);
+      w.Key("timeout").Duration(rcv.webhook_timeout);
+      w.EndMap();
+    }
+    if (!rcv.alertmanager_url.empty()) {
+      w.Key("alertmanager").BeginMap(true);
+      w.Key("url").Str(rcv.alertmanager_url);
+      w.Key("timeout").Duration(rcv.alertmanager_timeout);
+      w.Key("resend_interval").Duration(rcv.resend_interval);
+      w.EndMap();
+    }
+    if (!rcv.generator_url.empty()) w.Key("generator_url").Str(rcv.generator_url);
     w.EndMap();
   }
   w.Key("groups").BeginSeq();

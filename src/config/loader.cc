@@ -22,7 +22,7 @@ namespace {
 const std::vector<std::string_view> kGroupKeys = {
     "name",    "resource",     "capacity", "model",    "evaluation_interval",
     "metrics", "ready_metric", "policies", "behavior", "on_missing_metrics",
-    "actuator"};
+    "actuator", "demand_metric", "alerts"};
 
 void ParseResource(Reader& r, const Field& f, Resource* out) {
   MapFields m(r, f);
@@ -101,8 +101,10 @@ void ParseMetrics(Reader& r, const Field& f, std::vector<Metric>* out) {
   }
 }
 
-void ParseGroup(Reader& r, const Field& f, NameSet& group_names, Group* g) {
+void ParseGroup(Reader& r, const Field& f, NameSet& group_names, const AlertRules& rules,
+                Group* g) {
   g->mark = f.mark;
+  g->alert_rules = rules;
   MapFields m(r, f);
   if (!m.ok()) return;
   m.CheckKeys(kGroupKeys);
@@ -124,6 +126,19 @@ void ParseGroup(Reader& r, const Field& f, NameSet& group_names, Group* g) {
   ParseBehavior(r, m.Get("behavior"), &g->behavior);
   ParseOnMissingMetrics(r, m.Get("on_missing_metrics"), &g->on_missing_metrics);
   ParseActuator(r, m.Get("actuator"), &g->actuator);
+  int demand = -1;
+  if (ReadMetricName(r, m.Get("demand_metric"), *g, &demand) && demand >= 0) {
+    g->demand_metric = g->metrics[demand].name;
+  } else if (!m.Has("demand_metric")) {
+    for (const Policy& p : g->policies) {
+      if (p.kind != PolicyKind::kPredictive || p.predictive.metric < 0 ||
+          p.predictive.metric >= static_cast<int>(g->metrics.size()))
+        continue;
+      g->demand_metric = g->metrics[p.predictive.metric].name;
+      break;
+    }
+  }
+  ParseAlertRules(r, m.Get("alerts"), &g->alert_rules);
 }
 
 void ParseDocument(Reader& r, const std::string& text, Config* config) {
@@ -152,9 +167,10 @@ void ParseDocument(Reader& r, const std::string& text, Config* config) {
     return;
   }
   MapFields top(r, root);
-  top.CheckKeys({"groups", "api", "retention"});
+  top.CheckKeys({"groups", "api", "retention", "alerts"});
   ParseApi(r, top.Get("api"), &config->api);
   ParseRetention(r, top.Get("retention"), &config->retention);
+  ParseAlerts(r, top.Get("alerts"), &config->alerts);
   const Field groups = top.Get("groups");
   if (!groups.present) {
     r.Missing(root, "groups", "a non-empty sequence of groups");
@@ -165,7 +181,7 @@ void ParseDocument(Reader& r, const std::string& text, Config* config) {
   NameSet names("group");
   for (const Field& item : items) {
     Group g;
-    ParseGroup(r, item, names, &g);
+    ParseGroup(r, item, names, config->alerts.rules, &g);
     config->groups.push_back(std::move(g));
   }
 }

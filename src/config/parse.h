@@ -31,6 +31,10 @@ void ParseActuator(Reader& r, const Field& f, Actuator* out);
 void ParseApi(Reader& r, const Field& f, Api* out);
 void ParseRetention(Reader& r, const Field& f, StoreRetention* out);
 
+// The top-level `alerts:` and a group's `alerts:` rule overrides (parse_alerts.cc).
+void ParseAlerts(Reader& r, const Field& f, Alerts* out);
+void ParseAlertRules(Reader& r, const Field& f, AlertRules* out);
+
 // A string naming one of `g`'s metrics (already parsed); *index is its index. An unknown
 // name is one problem listing the group's metrics. True when absent (parse_policies.cc).
 bool ReadMetricName(Reader& r, const Field& f, const Group& g, int* index);

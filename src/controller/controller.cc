@@ -39,6 +39,10 @@ Result<std::unique_ptr<Controller>> Controller::Create(const config::Config& cfg
   }
   c->runners_ = std::move(runners).value();
   c->last_flush_ = now;
+  const config::AlertReceivers& rcv = cfg.alerts.receivers;
+  if (c->deps_.alert_http && (!rcv.webhook_url.empty() || !rcv.alertmanager_url.empty())) {
+    c->notifier_ = std::make_unique<alerts::Notifier>(rcv, c->deps_.alert_http);
+  }
   return c;
 }
 
@@ -86,8 +90,18 @@ void Controller::Record(const std::shared_ptr<GroupRunner>& r, TickOutcome& out)
   evaluations_.fetch_add(1, std::memory_order_relaxed);
   decision_latency_.Observe(out.decide_seconds);
   if (out.acted) actuation_latency_.Observe(out.actuation_seconds);
+  if (notifier_) notifier_->Notify(out.alert_changes, out.decision.at);
   if (!deps_.store) return;  // nothing to record (tests, benchmarks without a store)
   for (auto& e : out.events) (void)deps_.store->AppendEvent(e);
+  for (const auto& a : out.alert_changes) {
+    store::EventRecord e;
+    e.group = a.group;
+    e.kind = a.firing ? "alert_firing" : "alert_resolved";
+    e.at = a.firing ? a.since : a.ended;
+    e.status = a.alert;
+    e.message = fmt::format("{} ({}): {}", a.alert, a.severity, a.message);
+    (void)deps_.store->AppendEvent(e);
+  }
   {
     std::lock_guard<std::mutex> l(batch_mu_);
     for (auto& s : out.samples) batch_.samples.push_back(std::move(s));
@@ -135,6 +149,7 @@ int Controller::Tick(double now) {
     }
   }
   for (auto& r : due) RunOne(r, now);
+  ResendAlerts(now);
   if (now - last_flush_ >= opt_.flush_interval) Flush();
   return static_cast<int>(due.size());
 }
@@ -161,6 +176,31 @@ void Controller::Stop() {
     if (w.joinable()) w.join();  // in-flight evaluations (and their actions) finish first
   workers_.clear();
   Flush();
+  if (notifier_) notifier_->Drain();
+}
+
+std::vector<alerts::Alert> Controller::OpenAlerts() {
+  std::vector<std::shared_ptr<GroupRunner>> rs;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    rs = runners_;
+  }
+  std::vector<alerts::Alert> out;
+  for (auto& r : rs) {
+    auto open = r->OpenAlerts();
+    out.insert(out.end(), open.begin(), open.end());
+  }
+  return out;
+}
+
+void Controller::ResendAlerts(double now) {
+  if (notifier_) notifier_->MaybeResend(OpenAlerts(), now);
+}
+
+nlohmann::json Controller::Alerts() {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& a : OpenAlerts()) list.push_back(alerts::AlertJson(a));
+  return {{"alerts", list}};
 }
 
 void Controller::SchedulerLoop() {
@@ -179,6 +219,11 @@ void Controller::SchedulerLoop() {
         next = std::min(next, r->next_due());
       }
       if (!queue_.empty()) work_cv_.notify_all();
+    }
+    if (notifier_) {
+      l.unlock();
+      ResendAlerts(now);
+      l.lock();
     }
     if (now - last_flush_ >= opt_.flush_interval) {
       l.unlock();
@@ -334,6 +379,25 @@ std::string Controller::MetricsText() {
                   "histogram", {}, {actuation_latency_.Snapshot()}};
   MetricFamily ev{"tide_evaluations_total", "Group evaluations.", "counter",
                   {{{}, static_cast<double>(evaluations_.load())}}, {}};
+  MetricFamily firing{"tide_alert_firing", "1 while the group's alert is firing, per enabled rule.", "gauge", {}, {}};
+  for (const auto& r : rs) {
+    const auto open = r->OpenAlerts();
+    for (int i = 0; i < alerts::kRuleCount; ++i) {
+      const auto rule = static_cast<alerts::Rule>(i);
+      const config::AlertRule& c = alerts::RuleConfig(r->config().alert_rules, rule);
+      if (!c.enabled) continue;
+      const std::string name = alerts::RuleName(rule);
+      const bool on = std::any_of(open.begin(), open.end(), [&](const auto& a) { return a.alert == name; });
+      firing.points.push_back({{{"group", r->config().name}, {"alert", name}, {"severity", c.severity}}, on ? 1.0 : 0.0});
+    }
+  }
+  families.push_back(firing);
+  if (notifier_) {
+    families.push_back({"tide_alert_deliveries_total", "Alert deliveries to the receivers, per outcome.", "counter",
+                        {{{{"outcome", "delivered"}}, static_cast<double>(notifier_->delivered())},
+                         {{{"outcome", "failed"}}, static_cast<double>(notifier_->failed())}},
+                        {}});
+  }
   families.push_back(dl);
   families.push_back(al);
   families.push_back(ev);

@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actuators/actuator.h"
+#include "alerts/notifier.h"
 #include "config/config.h"
 #include "config/loader.h"
 #include "controller/group_runner.h"
@@ -43,6 +44,8 @@ struct ControllerDeps {
   SourceFactory make_source;     // required when a group has metrics
   ActuatorFactory make_actuator; // required
   ConfigLoader load_config;      // for Reload(); defaults to config::LoadConfigFile
+  platform::HttpClient* alert_http = nullptr;  // delivers alerts to cfg.alerts.receivers;
+                                               // null = alerts only in the store, API, /metrics
 };
 
 struct ControllerOptions {
@@ -71,6 +74,8 @@ class Controller {
   nlohmann::json ListGroups();
   Result<nlohmann::json> GetGroup(const std::string& name, int decisions);
   nlohmann::json Events(const std::string& group, double since, int limit);
+  // {"alerts":[AlertJson of every open alert]}, groups in config order.
+  nlohmann::json Alerts();
   // ControlPlane::Series: metric samples and capacity (from the decisions, at most the last
   // 1000) since `since`, from the store and the batch not yet written. Without a store, only
   // the last decision.
@@ -93,6 +98,8 @@ class Controller {
   void SchedulerLoop();
   void WorkerLoop();
   void Event(const std::string& group, const std::string& kind, const std::string& message);
+  std::vector<alerts::Alert> OpenAlerts();
+  void ResendAlerts(double now);
 
   ControllerOptions opt_;
   ControllerDeps deps_;
@@ -113,6 +120,8 @@ class Controller {
   store::Batch batch_;
   std::vector<std::shared_ptr<GroupRunner>> dirty_;
   double last_flush_ = 0;
+
+  std::unique_ptr<alerts::Notifier> notifier_;  // receivers read at Create (not at reloads)
 
   Histogram decision_latency_{LatencyBuckets()};
   Histogram actuation_latency_{LatencyBuckets()};

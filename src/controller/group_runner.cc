@@ -10,6 +10,7 @@
 #include "controller/codec.h"
 #include "core/duration.h"
 #include "policy/explain.h"
+#include "policy/predictive.h"
 
 namespace tide::controller {
 namespace {
@@ -26,7 +27,8 @@ GroupRunner::GroupRunner(const config::Group& cfg, std::vector<std::unique_ptr<L
       metrics_(std::move(metrics)),
       actuator_(std::move(actuator)),
       dry_run_(dry_run),
-      fleet_(cfg_.model, cfg_.behavior.warmup) {
+      fleet_(cfg_.model, cfg_.behavior.warmup),
+      alerts_(cfg_.name, cfg_.alert_rules) {
   fleet_.Launch(0, cfg_.capacity.initial, /*ready_now=*/true);
   obs_.resize(metrics_.size());
   metric_view_.resize(metrics_.size());
@@ -98,6 +100,50 @@ int GroupRunner::ReadyUnits(double now) const {
 }
 
 TickOutcome GroupRunner::Tick(double now, store::Store* store) {
+  TickOutcome out = Decide(now, store);
+  std::lock_guard<std::mutex> l(mu_);
+  const bool applied = out.acted && out.action.outcome == actuators::Outcome::kApplied;
+  if (out.acted) consecutive_failed_ = applied ? 0 : consecutive_failed_ + 1;
+  // Slow scaling: from the first scale-up applied while capacity was all serving, until the
+  // units serving (the ready_metric's count when there is one) reach the capacity ordered.
+  const int serving = cfg_.ready_metric.empty() ? fleet_.serving() : ReadyUnits(now);
+  if (serving >= fleet_.current()) scale_up_since_ = alerts::kUnknown;
+  if (applied && out.decision.desired > out.decision.current && !std::isfinite(scale_up_since_))
+    scale_up_since_ = now;
+  out.alert_changes = alerts_.Evaluate(AlertInputs(now, out));
+  return out;
+}
+
+alerts::GroupInputs GroupRunner::AlertInputs(double now, const TickOutcome& out) const {
+  alerts::GroupInputs in;
+  in.now = now;
+  in.current = fleet_.current();
+  in.ready = ReadyUnits(now);
+  in.max = evaluated_ ? last_.max : cfg_.capacity.max;
+  if (const int i = cfg_.FindMetric(cfg_.demand_metric); i >= 0) {
+    const policy::Observation& o = obs_[i];
+    if (o.status == policy::ObservationStatus::kOk && std::isfinite(o.value))
+      in.demand = std::ceil(o.value / cfg_.model.capacity_per_unit - 1e-9);
+  }
+  in.scaled = out.acted && out.action.outcome == actuators::Outcome::kApplied ? 1 : 0;
+  in.oldest_pending = scale_up_since_;
+  for (const auto& m : metric_view_)
+    if (m.failing) in.failing_sources.push_back(m.name);
+  for (size_t i = 0; i < cfg_.policies.size() && i < state_.predictive.size(); ++i) {
+    if (cfg_.policies[i].kind != config::PolicyKind::kPredictive) continue;
+    const double e = policy::PredictiveRecentError(state_.predictive[i]);
+    if (std::isfinite(e) && !(e <= in.forecast_error)) in.forecast_error = e;
+  }
+  in.failed_actions = consecutive_failed_;
+  return in;
+}
+
+std::vector<alerts::Alert> GroupRunner::OpenAlerts() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return alerts_.Open();
+}
+
+TickOutcome GroupRunner::Decide(double now, store::Store* store) {
   TickOutcome out;
   FetchAll(now);
 
@@ -243,7 +289,10 @@ nlohmann::json GroupRunner::SaveState() const {
           {"booting", booting},
           {"paused", paused_},
           {"override", override_ ? nlohmann::json{{"desired", override_->desired}, {"expires_at", override_->expires_at}}
-                                 : nlohmann::json(nullptr)}};
+                                 : nlohmann::json(nullptr)},
+          {"alerts", alerts_.SaveState()},
+          {"failed_actions", consecutive_failed_},
+          {"scale_up_since", std::isfinite(scale_up_since_) ? nlohmann::json(scale_up_since_) : nlohmann::json(nullptr)}};
 }
 
 Status GroupRunner::RestoreState(const nlohmann::json& j, double now) {
@@ -266,12 +315,20 @@ Status GroupRunner::RestoreState(const nlohmann::json& j, double now) {
   if (j.contains("override") && j["override"].is_object()) {
     override_ = Override{j["override"].value("desired", 0), j["override"].value("expires_at", 0.0)};
   }
+  // Open alerts and their histories survive a restart (an older state has none: start empty).
+  if (j.contains("alerts")) (void)alerts_.RestoreState(j["alerts"]);
+  if (j.contains("failed_actions") && j["failed_actions"].is_number_integer())
+    consecutive_failed_ = j["failed_actions"].get<int>();
+  if (j.contains("scale_up_since") && j["scale_up_since"].is_number())
+    scale_up_since_ = j["scale_up_since"].get<double>();
   return Status::Ok();
 }
 
 void GroupRunner::TakeStateFrom(GroupRunner& old, double now) {
   nlohmann::json j = old.SaveState();
   (void)RestoreState(j, now);
+  std::scoped_lock l(mu_, old.mu_);
+  pending_ready_ = old.pending_ready_;
 }
 
 bool GroupRunner::evaluated() const {
@@ -333,6 +390,7 @@ nlohmann::json GroupRunner::Summary() const {
                                  : nlohmann::json(nullptr)},
           {"actuator", actuator_->Describe()},
           {"metrics", metrics},
+          {"alerts_open", alerts_.Open().size()},
           {"last_decision", last}};
 }
 

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actuators/actuator.h"
+#include "alerts/rules.h"
 #include "config/config.h"
 #include "controller/live_metric.h"
 #include "policy/pipeline.h"
@@ -36,6 +37,7 @@ struct TickOutcome {
   double actuation_seconds = 0;          // from the decision to the action's result
   std::vector<store::MetricSample> samples;
   std::vector<store::EventRecord> events;  // new events (not yet stored)
+  std::vector<alerts::Alert> alert_changes;  // alerts that fired or resolved at this tick
 };
 
 class GroupRunner {
@@ -48,9 +50,13 @@ class GroupRunner {
   // a failing history query is reported in the returned messages and otherwise ignored.
   std::vector<std::string> Backfill(double now);
 
-  // Evaluates at `now`. `store` receives the decided/applied scale event synchronously
-  // (so a crash after an action cannot forget it); may be null in tests.
+  // Evaluates at `now`, then the group's alert rules. `store` receives the decided/applied
+  // scale event synchronously (so a crash after an action cannot forget it); may be null in
+  // tests.
   TickOutcome Tick(double now, store::Store* store);
+
+  // The alerts firing now (thread-safe).
+  std::vector<alerts::Alert> OpenAlerts() const;
 
   const config::Group& config() const { return cfg_; }
   double next_due() const { return next_due_; }
@@ -90,6 +96,9 @@ class GroupRunner {
   Gauges gauges() const;
 
  private:
+  TickOutcome Decide(double now, store::Store* store);
+  // REQUIRES: mu_ held.
+  alerts::GroupInputs AlertInputs(double now, const TickOutcome& out) const;
   void FetchAll(double now);
   int ReadyUnits(double now) const;
 
@@ -108,6 +117,9 @@ class GroupRunner {
   bool evaluated_ = false;
   std::vector<policy::Observation> obs_;
   long long applied_ = 0, failed_ = 0;
+  int consecutive_failed_ = 0;  // failed actions since the last applied one
+  double scale_up_since_ = alerts::kUnknown;  // a scale-up not serving yet, decided then
+  alerts::Evaluator alerts_;
   struct PendingReady {
     store::EventRecord event;
     double ready_at;

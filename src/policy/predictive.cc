@@ -111,6 +111,8 @@ void Refit(const config::Predictive& p, double now, PredictiveState* s) {
 
 }  // namespace
 
+double PredictiveRecentError(const PredictiveState& s) { return RecentError(s); }
+
 void ObservePredictive(const config::Predictive& p, double now, double value, PredictiveState* s) {
   UpdateBreaker(p, now, value, s);
   Add(p, now, value, s);

@@ -63,6 +63,10 @@ void ObservePredictive(const config::Predictive& p, double now, double value, Pr
 void SeedPredictive(const config::Predictive& p, std::span<const std::pair<double, double>> samples,
                     PredictiveState* s);
 
+// The breaker's recent relative error (sum |error| / sum actual over breaker_window), or NaN
+// before it has 6 readings. The controller's forecast_drift alert reads it.
+double PredictiveRecentError(const PredictiveState& s);
+
 // Refits when due and proposes. `current` is the capacity ordered now.
 PredictiveProposal ProposePredictive(const config::Group& g, const config::Predictive& p, double now,
                                      int current, PredictiveState* s);

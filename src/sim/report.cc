@@ -265,6 +265,8 @@ std::string Chart(const ReportInput& in, std::string* caption) {
   return svg;
 }
 
+std::string OrNa(double x) { return std::isnan(x) ? "n/a" : fmt::format("{:.1f}", x); }
+
 struct FigureRow {
   std::string name, key, value, unit, meaning;
 };
@@ -319,6 +321,24 @@ std::vector<FigureRow> Figures(const Summary& s) {
       {"peak supply", "peak_supply", Count(s.peak_supply), "units", "largest supply in a step"},
       {"mean utilization", "mean_utilization", f2(100 * s.mean_utilization), "%",
        "served / (supply × capacity), time-averaged over steps with supply > 0"},
+      {"scale-ups", "scale_ups", ll(s.scale_ups), "", "applied increases of capacity"},
+      {"scale-downs", "scale_downs", ll(s.scale_downs), "", "applied decreases of capacity"},
+      {"mean time to scale up", "mean_time_to_scale_up", OrNa(s.mean_time_to_scale_up), "s",
+       "from the decision to the new units serving (in the model: startup)"},
+      {"mean time to scale down", "mean_time_to_scale_down", OrNa(s.mean_time_to_scale_down),
+       "s", "from the decision to the units leaving service"},
+      {"under-provisioning events", "under_provisioning_events", ll(s.under_provisioning_events),
+       "", "episodes (runs of steps) with supply below demand"},
+      {"over-provisioning events", "over_provisioning_events", ll(s.over_provisioning_events), "",
+       "episodes (runs of steps) with supply above demand"},
+      {"saved vs static peak", "savings_vs_static_peak", Money(s.savings_vs_static_peak), "money",
+       "static peak cost − cost"},
+      {"saved vs static peak %", "savings_vs_static_peak_percent",
+       f2(s.savings_vs_static_peak_percent), "%", "of the static peak cost"},
+      {"above the oracle", "excess_over_oracle", Money(s.excess_over_oracle), "money",
+       "cost − oracle cost"},
+      {"above the oracle %", "excess_over_oracle_percent", f2(s.excess_over_oracle_percent), "%",
+       "of the oracle cost"},
   };
 }
 
@@ -419,5 +439,7 @@ std::string RenderReportHtml(const ReportInput& in) {
   html += "</body>\n</html>\n";
   return html;
 }
+
+std::string HtmlEscape(std::string_view s) { return Esc(s); }
 
 }  // namespace tide::sim

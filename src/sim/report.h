@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/series.h"
@@ -31,5 +32,8 @@ struct ReportInput {
 };
 
 std::string RenderReportHtml(const ReportInput& in);
+
+// Escapes & < > " ' for HTML text and attribute values.
+std::string HtmlEscape(std::string_view s);
 
 }  // namespace tide::sim

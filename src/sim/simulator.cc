@@ -11,6 +11,7 @@
 #include "policy/pipeline.h"
 #include "sim/elasticity.h"
 #include "sim/fleet.h"
+#include "sim/period.h"
 #include "sim/window.h"
 
 namespace tide::sim {
@@ -93,7 +94,6 @@ Result<SimResult> Simulate(const config::Group& g, const Trace& trace, const Sim
   }
 
   const config::Model& model = g.model;
-  const double price_per_unit_second = model.price_per_unit_hour / 3600.0;
   const double cap = model.capacity_per_unit;
 
   std::vector<MetricFeed> feeds;
@@ -109,7 +109,7 @@ Result<SimResult> Simulate(const config::Group& g, const Trace& trace, const Sim
   fleet.Launch(t0, g.capacity.initial, /*ready_now=*/true);
   const LoadIntegral integral(trace);
   Backlog backlog(model.queue_timeout);
-  ElasticityAccumulator elasticity;
+  PeriodAccumulator period(model.price_per_unit_hour);
   policy::GroupState state;
   policy::Decision decision;
   policy::Reason last_reason = policy::Reason::kWithinTolerance;
@@ -135,9 +135,7 @@ Result<SimResult> Simulate(const config::Group& g, const Trace& trace, const Sim
 
   int desired = g.capacity.initial;
   double next_eval = t0;
-  double extra_unit_seconds = 0;  // billing rounding charged inside the counted period
-  double unit_seconds = 0, demand_seconds = 0, supply_seconds = 0, backlog_seconds = 0;
-  double util_sum = 0, util_time = 0, counted_time = 0;
+  double backlog_seconds = 0, counted_time = 0;
 
   for (long long k = 0; k < total_steps; ++k) {
     const double t = t0 + k * opt.step;
@@ -174,7 +172,10 @@ Result<SimResult> Simulate(const config::Group& g, const Trace& trace, const Sim
         state.RecordScale(in.now, current, desired);
         if (counted) {
           ++s.scaling_events;
-          extra_unit_seconds += extra;
+          // In the model a launch serves model.startup after its decision; a removal stops
+          // serving at once.
+          period.AddScaling(desired > current, desired > current ? model.startup : 0.0);
+          period.AddExtraUnitSeconds(extra);
           if (series) result.events.push_back({t - t0, current, desired, policy::ReasonName(decision.reason)});
         }
       }
@@ -207,21 +208,13 @@ Result<SimResult> Simulate(const config::Group& g, const Trace& trace, const Sim
     const int demand = DemandUnits(load, cap);
     const int supply = serving;
     const int provisioned = fleet.provisioned();
-    elasticity.Add(dt, demand, supply);
+    period.AddStep(dt, demand, supply, provisioned, util);
     counted_time += dt;
-    unit_seconds += provisioned * dt;
-    demand_seconds += demand * dt;
-    supply_seconds += supply * dt;
     backlog_seconds += backlog.total() * dt;
     s.max_backlog = std::max(s.max_backlog, backlog.total());
     s.arrivals += arrivals;
     s.unserved += dropped;
-    s.peak_demand = std::max(s.peak_demand, demand);
     s.peak_supply = std::max(s.peak_supply, supply);
-    if (!std::isnan(util)) {
-      util_sum += util * dt;
-      util_time += dt;
-    }
     ++s.steps;
     if (series) series->Add(t - t0, load, demand, supply, provisioned, desired);
     if (opt.timeline) {
@@ -239,24 +232,10 @@ Result<SimResult> Simulate(const config::Group& g, const Trace& trace, const Sim
   if (opt.timeline && !rows.empty()) opt.timeline(rows);
 
   s.unserved += backlog.total();  // still waiting at the end: not served within the replay
-  const ElasticityFigures e = elasticity.Finish();
-  s.theta_under = e.theta_under;
-  s.theta_over = e.theta_over;
-  s.tau_under = e.tau_under;
-  s.tau_over = e.tau_over;
-  s.instability = e.instability;
-  s.cost = (unit_seconds + extra_unit_seconds) * price_per_unit_second;
-  s.oracle_cost = demand_seconds * price_per_unit_second;
-  s.cost_ratio = s.oracle_cost > 0 ? s.cost / s.oracle_cost : 0;
-  s.static_peak_cost = s.peak_demand * counted_time * price_per_unit_second;
+  const PeriodFigures p = period.Finish();
+  ApplyPeriodFigures(p, &s);
   s.unserved_fraction = s.arrivals > 0 ? s.unserved / s.arrivals : 0;
-  if (counted_time > 0) {
-    s.mean_demand = demand_seconds / counted_time;
-    s.mean_supply = supply_seconds / counted_time;
-    s.mean_provisioned = unit_seconds / counted_time;
-    s.mean_backlog = backlog_seconds / counted_time;
-  }
-  s.mean_utilization = util_time > 0 ? util_sum / util_time : 0;
+  if (counted_time > 0) s.mean_backlog = backlog_seconds / counted_time;
   if (series) result.buckets = series->buckets();
   return result;
 }

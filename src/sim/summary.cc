@@ -43,11 +43,41 @@ size_t Width(std::string_view s) {
   return w;
 }
 
+// Seconds with one decimal; "n/a" when there is nothing to average (NaN).
+std::string Seconds(double x) { return std::isnan(x) ? "n/a" : fmt::format("{:.1f}", x); }
+
 struct Row {
   std::string label, value, unit;
 };
 
 }  // namespace
+
+void ApplyPeriodFigures(const PeriodFigures& p, Summary* s) {
+  s->theta_under = p.elasticity.theta_under;
+  s->theta_over = p.elasticity.theta_over;
+  s->tau_under = p.elasticity.tau_under;
+  s->tau_over = p.elasticity.tau_over;
+  s->instability = p.elasticity.instability;
+  s->cost = p.cost;
+  s->oracle_cost = p.oracle_cost;
+  s->cost_ratio = p.oracle_cost > 0 ? p.cost / p.oracle_cost : 0;
+  s->static_peak_cost = p.static_peak_cost;
+  s->peak_demand = p.peak_demand;
+  s->mean_demand = p.mean_demand;
+  s->mean_supply = p.mean_supply;
+  s->mean_provisioned = p.mean_provisioned;
+  s->mean_utilization = p.mean_utilization;
+  s->scale_ups = p.scale_ups;
+  s->scale_downs = p.scale_downs;
+  s->mean_time_to_scale_up = p.mean_time_to_scale_up;
+  s->mean_time_to_scale_down = p.mean_time_to_scale_down;
+  s->under_provisioning_events = p.under_provisioning_events;
+  s->over_provisioning_events = p.over_provisioning_events;
+  s->savings_vs_static_peak = p.savings_vs_static_peak;
+  s->savings_vs_static_peak_percent = p.savings_vs_static_peak_percent;
+  s->excess_over_oracle = p.excess_over_oracle;
+  s->excess_over_oracle_percent = p.excess_over_oracle_percent;
+}
 
 std::string SummaryJson(const Summary& s) {
   nlohmann::ordered_json j;
@@ -80,6 +110,16 @@ std::string SummaryJson(const Summary& s) {
   j["peak_demand"] = s.peak_demand;
   j["peak_supply"] = s.peak_supply;
   j["mean_utilization"] = s.mean_utilization;
+  j["scale_ups"] = s.scale_ups;
+  j["scale_downs"] = s.scale_downs;
+  j["mean_time_to_scale_up"] = s.mean_time_to_scale_up;
+  j["mean_time_to_scale_down"] = s.mean_time_to_scale_down;
+  j["under_provisioning_events"] = s.under_provisioning_events;
+  j["over_provisioning_events"] = s.over_provisioning_events;
+  j["savings_vs_static_peak"] = s.savings_vs_static_peak;
+  j["savings_vs_static_peak_percent"] = s.savings_vs_static_peak_percent;
+  j["excess_over_oracle"] = s.excess_over_oracle;
+  j["excess_over_oracle_percent"] = s.excess_over_oracle_percent;
   // Non-finite numbers become null; invalid UTF-8 in paths is replaced, never thrown.
   return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
@@ -110,6 +150,15 @@ std::string SummaryText(const Summary& s) {
       {"peak demand", Count(s.peak_demand), "units"},
       {"peak supply", Count(s.peak_supply), "units"},
       {"mean utilization", pct(100 * s.mean_utilization), "%"},
+      {"scale-ups / scale-downs", fmt::format("{} / {}", s.scale_ups, s.scale_downs), ""},
+      {"mean time to scale up", Seconds(s.mean_time_to_scale_up), "s"},
+      {"mean time to scale down", Seconds(s.mean_time_to_scale_down), "s"},
+      {"under-provisioning events", Count(static_cast<double>(s.under_provisioning_events)), ""},
+      {"over-provisioning events", Count(static_cast<double>(s.over_provisioning_events)), ""},
+      {"saved vs static peak", Money(s.savings_vs_static_peak),
+       fmt::format("({:.1f} %)", s.savings_vs_static_peak_percent)},
+      {"above the oracle", Money(s.excess_over_oracle),
+       fmt::format("({:.1f} %)", s.excess_over_oracle_percent)},
   };
   size_t label_w = 0, value_w = 0;
   for (const Row& r : rows) {

@@ -2,7 +2,10 @@
 // docs/ARCHITECTURE.md), its JSON form and its human table.
 #pragma once
 
+#include <cmath>
 #include <string>
+
+#include "sim/period.h"
 
 namespace tide::sim {
 
@@ -29,7 +32,18 @@ struct Summary {
   double mean_demand = 0, mean_supply = 0, mean_provisioned = 0;
   int peak_demand = 0, peak_supply = 0;
   double mean_utilization = 0;  // served / (supply x capacity), time-averaged where supply > 0
+  // The scaling report's figures (sim/period.h), the same as `tide report` gives for a live
+  // run. Times are seconds from decision to ready (NaN, null in JSON, without changes).
+  long long scale_ups = 0, scale_downs = 0;
+  double mean_time_to_scale_up = NAN, mean_time_to_scale_down = NAN;
+  long long under_provisioning_events = 0, over_provisioning_events = 0;
+  double savings_vs_static_peak = 0, savings_vs_static_peak_percent = 0;
+  double excess_over_oracle = 0, excess_over_oracle_percent = 0;
 };
+
+// Copies the period's figures (cost, oracle, static peak, SPEC, means, peak demand,
+// utilisation, scaling report figures) into `s`, and cost_ratio.
+void ApplyPeriodFigures(const PeriodFigures& p, Summary* s);
 
 // JSON text (pretty, 2-space indent) with at least the contract keys.
 std::string SummaryJson(const Summary& s);

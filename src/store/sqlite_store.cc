@@ -29,6 +29,10 @@ constexpr const char* kSelectDecisions = R"(
 SELECT at, "current", desired, reason, message, json FROM decisions
 WHERE "group" = ?1 ORDER BY at DESC, rowid DESC LIMIT ?2)";
 
+constexpr const char* kSelectDecisionsBetween = R"(
+SELECT at, "current", desired, reason, message, json FROM decisions
+WHERE "group" = ?1 AND at >= ?2 AND at <= ?3 ORDER BY at, rowid)";
+
 constexpr const char* kInsertEvent = R"(
 INSERT INTO events ("group", kind, at, "from", "to", status, decided_at, applied_at, ready_at,
                     message)
@@ -140,6 +144,26 @@ Result<std::vector<DecisionRecord>> SqliteStore::RecentDecisions(const std::stri
   Scoped st(*select);
   st->Bind(1, group);
   st->Bind(2, limit);
+  std::vector<DecisionRecord> out;
+  int rc;
+  while ((rc = st->Step()) == SQLITE_ROW) {
+    out.push_back(
+        {group, st->Double(0), st->Int(1), st->Int(2), st->Text(3), st->Text(4), st->Text(5)});
+  }
+  if (rc != SQLITE_DONE) return db_->Error(kWhat);
+  return out;
+}
+
+Result<std::vector<DecisionRecord>> SqliteStore::DecisionsBetween(const std::string& group,
+                                                                   double from, double to) {
+  static constexpr std::string_view kWhat = "reading decisions";
+  std::lock_guard lock(mu_);
+  Result<sql::Stmt*> select = db_->Prepare(kSelectDecisionsBetween, kWhat);
+  if (!select.ok()) return select.status();
+  Scoped st(*select);
+  st->Bind(1, group);
+  st->Bind(2, from);
+  st->Bind(3, to);
   std::vector<DecisionRecord> out;
   int rc;
   while ((rc = st->Step()) == SQLITE_ROW) {

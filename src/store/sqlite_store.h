@@ -26,6 +26,9 @@ class SqliteStore final : public Store {
   Status AppendDecision(const DecisionRecord& d) override;
   Result<std::vector<DecisionRecord>> RecentDecisions(const std::string& group, int limit) override;
 
+  Result<std::vector<DecisionRecord>> DecisionsBetween(const std::string& group, double from,
+                                                       double to) override;
+
   Result<long long> AppendEvent(const EventRecord& e) override;
   Status UpdateEvent(const EventRecord& e) override;
   Result<std::vector<EventRecord>> Events(const std::string& group, double since,

@@ -37,7 +37,8 @@ struct EventRecord {
   long long id = 0;     // assigned by the store
   std::string group;
   std::string kind;     // "scale", "action_failed", "config_reloaded", "config_refused",
-                        // "source_failed", "source_recovered", "paused", "resumed", "override"
+                        // "source_failed", "source_recovered", "paused", "resumed", "override",
+                        // "alert_firing", "alert_resolved" (status = the alert's name)
   double at = 0;
   int from = 0;
   int to = 0;
@@ -81,6 +82,10 @@ class Store {
   virtual Status AppendDecision(const DecisionRecord& d) = 0;
   virtual Result<std::vector<DecisionRecord>> RecentDecisions(const std::string& group,
                                                              int limit) = 0;
+
+  // The group's decisions with `at` in [from, to], oldest first (reports).
+  virtual Result<std::vector<DecisionRecord>> DecisionsBetween(const std::string& group,
+                                                               double from, double to) = 0;
 
   // Inserts an event and returns its id; UpdateEvent rewrites status, timings and message.
   virtual Result<long long> AppendEvent(const EventRecord& e) = 0;

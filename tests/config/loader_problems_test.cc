@@ -65,7 +65,7 @@ TEST(LoaderProblems, GroupsMissingOrEmpty) {
   r = LoadConfigString("group:\n  - name: web\n", "x.yaml");
   ASSERT_EQ(r.problems.size(), 2u) << AllProblems(r);
   EXPECT_EQ(r.problems[0].ToString(),
-            "x.yaml:1:1: group: unknown key 'group'; allowed: groups, api, retention (did you mean "
+            "x.yaml:1:1: group: unknown key 'group'; allowed: groups, api, retention, alerts (did you mean "
             "'groups'?)");
   EXPECT_EQ(r.problems[1].ToString(),
             "x.yaml:1:1: groups: missing; required: a non-empty sequence of groups");

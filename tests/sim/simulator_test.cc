@@ -75,6 +75,19 @@ TEST(Simulator, GoldenWorkedByHand) {
   EXPECT_EQ(s.decisions, 6);
   EXPECT_EQ(s.peak_demand, 3);
   EXPECT_DOUBLE_EQ(s.static_peak_cost, 18);
+  // The scaling report's figures: one change each way; up is ready after startup (2 s), down
+  // at once; one under-provisioning episode (t 2-3), none over; 18 - 16 = 2 saved (11.1 %)
+  // and 16 - 10 = 6 above the oracle (60 %).
+  EXPECT_EQ(s.scale_ups, 1);
+  EXPECT_EQ(s.scale_downs, 1);
+  EXPECT_DOUBLE_EQ(s.mean_time_to_scale_up, 2);
+  EXPECT_DOUBLE_EQ(s.mean_time_to_scale_down, 0);
+  EXPECT_EQ(s.under_provisioning_events, 1);
+  EXPECT_EQ(s.over_provisioning_events, 0);
+  EXPECT_DOUBLE_EQ(s.savings_vs_static_peak, 2);
+  EXPECT_NEAR(s.savings_vs_static_peak_percent, 100.0 / 9, 1e-9);
+  EXPECT_DOUBLE_EQ(s.excess_over_oracle, 6);
+  EXPECT_DOUBLE_EQ(s.excess_over_oracle_percent, 60);
 
   const std::string want =
       "t,load,demand,supply,provisioned,desired,backlog,utilization,reason\n"

@@ -14,7 +14,10 @@ inline const std::vector<std::string>& SummaryKeys() {
       "static_peak_cost", "theta_under",   "theta_over",   "tau_under",      "tau_over",
       "instability",  "arrivals",          "unserved",     "unserved_fraction", "mean_backlog",
       "max_backlog",  "scaling_events",    "decisions",    "mean_demand",    "mean_supply",
-      "mean_provisioned", "peak_demand",   "peak_supply",  "mean_utilization"};
+      "mean_provisioned", "peak_demand",   "peak_supply",  "mean_utilization",
+      "scale_ups",    "scale_downs",       "mean_time_to_scale_up", "mean_time_to_scale_down",
+      "under_provisioning_events", "over_provisioning_events", "savings_vs_static_peak",
+      "savings_vs_static_peak_percent", "excess_over_oracle", "excess_over_oracle_percent"};
   return keys;
 }
 
