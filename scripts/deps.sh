@@ -7,7 +7,8 @@ pkgs=(
   libyaml-cpp-dev nlohmann-json3-dev libfmt-dev libcli11-dev libhowardhinnant-date-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev libcurl4-openssl-dev libhiredis-dev libcpp-httplib-dev
-  redis-server prometheus curl
+  libboost-dev
+  redis-server prometheus curl wrk nginx
 )
 missing=()
 for p in "${pkgs[@]}"; do
