@@ -125,10 +125,16 @@ Status RunDaemon(const RunArgs& a) {
   std::fprintf(stderr, "tide: running %zu group(s) from %s%s; API on port %d; store %s\n", cfg.groups.size(),
                a.config.c_str(), a.dry_run ? " (dry run: nothing is applied)" : "", (*server)->port(),
                a.db.c_str());
+  // A local pool starts at the capacity the controller holds as current (capacity.initial, or
+  // the stored state of a previous run): an unchanged decision is never applied again.
+  const nlohmann::json groups = (*ctl)->ListGroups();
   for (const auto& g : cfg.groups) {
     if (!g.local) continue;
-    if (auto lg = locals.Get(g); lg.ok())
-      std::fprintf(stderr, "tide: group %s: router on %s\n", g.name.c_str(), (*lg)->endpoint().c_str());
+    auto lg = locals.Get(g);
+    if (!lg.ok()) continue;
+    for (const auto& j : groups)
+      if (j.value("name", "") == g.name) (*lg)->pool().SetDesired(j.value("current", 0));
+    std::fprintf(stderr, "tide: group %s: router on %s\n", g.name.c_str(), (*lg)->endpoint().c_str());
   }
   (*ctl)->Start();
   double last_compact = 0;

@@ -442,18 +442,22 @@ int KillLeftovers(const std::string& pid_file) {
   if (!in) return 0;
   int killed = 0;
   long long pid = 0, start = 0;
-  std::vector<int> victims;
+  std::vector<pid_t> groups;
   while (in >> pid >> start) {
-    if (pid <= 1 || start < 0 || StartTime(static_cast<int>(pid)) != start) continue;
-    kill(-static_cast<pid_t>(pid), SIGKILL);
-    kill(static_cast<pid_t>(pid), SIGKILL);
-    victims.push_back(static_cast<int>(pid));
+    if (pid <= 1 || start < 0) continue;
+    // A process with the group's id that started at another time is someone else's (the pid
+    // was reused): left alone. With no such process, only members of our old group can still
+    // hold the id (Linux does not reuse a pid that names a live process group).
+    const long long now_start = StartTime(static_cast<int>(pid));
+    if (now_start >= 0 && now_start != start) continue;
+    if (kill(-static_cast<pid_t>(pid), SIGKILL) != 0) continue;  // the group is gone
+    groups.push_back(static_cast<pid_t>(pid));
     ++killed;
   }
   // Wait (up to 2 s) until they are gone so that their ports are free again.
   for (int i = 0; i < 200; ++i) {
     bool any = false;
-    for (int v : victims) any = any || StartTime(v) >= 0;
+    for (pid_t g : groups) any = any || kill(-g, 0) == 0;
     if (!any) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }

@@ -79,8 +79,10 @@ class Pool {
   std::unique_ptr<Impl> impl_;
 };
 
-// Kills the process groups listed in `pid_file` whose processes still run with the recorded
-// start time, then removes the file. Returns how many were killed.
+// Kills the process groups listed in `pid_file` ("PGID STARTTIME" lines) that still hold a
+// process: when the group's leader still runs, only if its start time is the recorded one (a
+// reused pid is never touched); when the leader is gone, its orphaned group members. Removes
+// the file. Returns how many groups were killed.
 int KillLeftovers(const std::string& pid_file);
 
 }  // namespace tide::local

@@ -88,6 +88,11 @@ std::vector<char*> CStrings(const std::vector<std::string>& v) {
   dup2(in, 0);
   dup2(out, 1);
   dup2(out, 2);
+  // Nothing else of the parent's (its listening sockets, its database) reaches the program:
+  // a child that outlives tide must not hold tide's ports. err_pipe stays usable until exec.
+  if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) {
+    for (int fd = 3; fd < 1024; ++fd) fcntl(fd, F_SETFD, FD_CLOEXEC);
+  }
   for (int fd = 0; fd <= 2; ++fd) fcntl(fd, F_SETFD, 0);  // dup2 onto itself keeps CLOEXEC
   execvpe(argv[0], argv, envp);
   const int e = errno;
