@@ -2,7 +2,8 @@
 // already running, for bench/router/run.sh: the same replica is measured directly, through
 // this router and through nginx.
 //
-// Usage: router_proxy LISTEN_PORT REPLICA_PORT [THREADS]   (runs until SIGTERM/SIGINT)
+// Usage: router_proxy LISTEN_PORT REPLICA_PORT [THREADS [MAX_PER_REPLICA]]
+//        (runs until SIGTERM/SIGINT)
 #include <signal.h>
 
 #include <cstdio>
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
   tide::local::RouterOptions o;
   o.listen = std::string("127.0.0.1:") + argv[1];
   if (argc > 3) o.threads = std::atoi(argv[3]);
+  if (argc > 4) o.max_per_replica = std::atoi(argv[4]);
   auto router = tide::local::Router::Start(o);
   if (!router.ok()) {
     std::fprintf(stderr, "router_proxy: %s\n", router.status().message().c_str());

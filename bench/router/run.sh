@@ -35,7 +35,8 @@ for work in "${works[@]}"; do
   replica=$(free_port); router=$(free_port); nginx_port=$(free_port)
   PORT=$replica REPLICA=0 ./build/tide-sample --work-ms "$work" 2>"$tmp/sample.log" & pids+=($!)
   wait_port "$replica"
-  ./build/bench/router_proxy "$router" "$replica" 2 2>"$tmp/router.log" & pids+=($!)
+  # 48 requests at most in flight to the replica (its 64 threads serve one connection each).
+  ./build/bench/router_proxy "$router" "$replica" 2 48 2>"$tmp/router.log" & pids+=($!)
   cat > "$tmp/nginx.conf" <<NGINX
 worker_processes 2;
 pid $tmp/nginx.pid;

@@ -228,6 +228,7 @@ struct LocalService {
   std::string listen = "127.0.0.1:0";  // the router's address; port 0 = chosen at start
   HealthCheck health;
   int queue_max = 1000;        // requests held while no replica is ready; >= 1
+  int max_concurrency = 0;     // requests in flight per replica at most (more are held); 0 = any
   double queue_timeout = 30;   // a held request gets 503 after this; > 0
   double drain_timeout = 30;   // scale-in waits this long for in-flight requests; >= 0
   double grace = 5;            // SIGTERM -> SIGKILL; >= 0

@@ -325,6 +325,7 @@ void EmitLocal(Writer& w, const LocalService& l) {
   w.Key("grace").Duration(l.grace);
   w.EndMap();
   w.Key("idle").Duration(l.idle);
+  w.Key("max_concurrency").Int(l.max_concurrency);
   w.Key("restart").BeginMap(true);
   w.Key("backoff").Duration(l.restart_backoff);
   w.Key("max_backoff").Duration(l.restart_max_backoff);

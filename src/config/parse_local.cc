@@ -66,7 +66,8 @@ void ParseLocal(Reader& r, const Field& f, LocalService* out) {
   out->mark = f.mark;
   MapFields m(r, f);
   if (!m.ok()) return;
-  m.CheckKeys({"command", "listen", "health", "queue", "drain", "idle", "restart", "log"});
+  m.CheckKeys({"command", "listen", "health", "queue", "max_concurrency", "drain", "idle",
+               "restart", "log"});
   const Field command = m.Get("command");
   if (!command.present)
     r.Missing(f, "command", fmt::format("the replica's argv (run without a shell), e.g. {}",
@@ -75,6 +76,7 @@ void ParseLocal(Reader& r, const Field& f, LocalService* out) {
   ReadHostPort(r, m.Get("listen"), 0, "127.0.0.1:8081 (port 0 = any free port)", &out->listen);
   ParseHealth(r, m.Get("health"), &out->health);
   r.ReadDuration(m.Get("idle"), Bound::kNonNegative, &out->idle);
+  r.ReadInt(m.Get("max_concurrency"), 0, &out->max_concurrency);
 
   MapFields queue(r, m.Get("queue"));
   if (queue.ok()) {

@@ -57,11 +57,11 @@ class Generator {
       } else if (open_ < opt_.max_connections) {
         c = std::make_unique<Conn>(ex);
         ++open_;
-        ++report_.connections;
         boost::system::error_code ec;
         c->stream.expires_at(deadline);
         co_await c->stream.async_connect(endpoint_, redirect_error(use_awaitable, ec));
         if (!ec) c->stream.socket().set_option(tcp::no_delay(true), ec);
+        if (!ec) ++report_.connections;
         if (ec) {
           Note("connect: " + ec.message());
           --open_;

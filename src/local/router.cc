@@ -130,7 +130,9 @@ class Router::Impl {
   int LeastOutstanding(int exclude) {
     std::vector<std::pair<int, int>> ready;  // (id, outstanding)
     for (const auto& [id, b] : backends)
-      if (!b.draining && !b.failed && id != exclude) ready.emplace_back(id, b.outstanding);
+      if (!b.draining && !b.failed && id != exclude &&
+          (opt.max_per_replica <= 0 || b.outstanding < opt.max_per_replica))
+        ready.emplace_back(id, b.outstanding);
     if (ready.empty()) return -1;
     const size_t start = next++ % ready.size();
     int best = -1, best_load = 0;
@@ -151,6 +153,7 @@ class Router::Impl {
     std::shared_ptr<asio::steady_timer> timer;
     bool asked = false;
     for (;;) {
+      bool none_ready = false;
       {
         std::lock_guard<std::mutex> l(mu);
         const int id = LeastOutstanding(exclude);
@@ -165,7 +168,8 @@ class Router::Impl {
           co_return Pick{id, b.port, nullptr};
         }
         if (!timer) {
-          if (stats.queued >= opt.queue_max) co_return Pick{-1, 0, "full"};
+          if (stats.queued >= opt.queue_max)
+            co_return Pick{-1, 0, ReadyLocked() > 0 ? "busy_full" : "full"};
           timer = std::make_shared<asio::steady_timer>(ex);
           waiters.push_back(timer);
           ++stats.queued;
@@ -173,11 +177,12 @@ class Router::Impl {
         if (std::chrono::steady_clock::now() >= deadline) {
           waiters.remove(timer);
           --stats.queued;
-          co_return Pick{-1, 0, "timeout"};
+          co_return Pick{-1, 0, ReadyLocked() > 0 ? "busy" : "timeout"};
         }
         timer->expires_at(deadline);
+        none_ready = ReadyLocked() == 0;
       }
-      if (!asked && opt.on_demand) {
+      if (!asked && none_ready && opt.on_demand) {
         asked = true;
         opt.on_demand();
       }
@@ -194,6 +199,7 @@ class Router::Impl {
     if (refused) it->second.failed = true;
     if (conn && !it->second.draining && !it->second.failed)
       it->second.idle.push_back(std::move(conn));
+    if (opt.max_per_replica > 0 && !waiters.empty()) WakeWaiters();  // a slot is free
   }
 
   std::unique_ptr<Conn> TakeIdle(int id) {
@@ -273,14 +279,24 @@ class Router::Impl {
       const Pick pick = co_await Acquire(exclude);
       if (pick.id < 0) {
         own_error = true;
-        res = Plain(http::status::service_unavailable, version,
-                    std::string(pick.refusal) == "full"
-                        ? fmt::format("tide: no replica is ready and {} requests already wait; "
-                                      "retry later\n",
-                                      opt.queue_max)
-                        : fmt::format("tide: no replica became ready within {}s (the queue "
-                                      "timeout); retry later\n",
-                                      opt.queue_timeout));
+        const std::string why = pick.refusal;
+        std::string body;
+        if (why == "full")
+          body = fmt::format("tide: no replica is ready and {} requests already wait; retry later\n",
+                             opt.queue_max);
+        else if (why == "busy_full")
+          body = fmt::format("tide: every replica is busy ({} requests each) and {} requests "
+                             "already wait; retry later\n",
+                             opt.max_per_replica, opt.queue_max);
+        else if (why == "busy")
+          body = fmt::format("tide: every replica stayed busy ({} requests each) for {}s (the "
+                             "queue timeout); retry later\n",
+                             opt.max_per_replica, opt.queue_timeout);
+        else
+          body = fmt::format("tide: no replica became ready within {}s (the queue timeout); "
+                             "retry later\n",
+                             opt.queue_timeout);
+        res = Plain(http::status::service_unavailable, version, std::move(body));
         break;
       }
       bool refused = false;

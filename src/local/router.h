@@ -21,6 +21,10 @@ struct RouterOptions {
   std::string listen = "127.0.0.1:0";  // host:port; port 0 = any free port
   int threads = 2;                     // io_context threads
   int queue_max = 1000;                // requests held at once while no replica is ready
+  // Requests (and so connections) in flight per replica at most; more wait in the queue as
+  // if no replica were ready. 0 = no limit. Protects thread-per-connection servers, whose
+  // threads a kept-alive connection occupies.
+  int max_per_replica = 0;
   double queue_timeout = 30;           // seconds a held request waits before its 503
   double connect_timeout = 2;          // seconds to connect to a replica
   double request_timeout = 300;        // seconds for a replica's whole answer

@@ -19,6 +19,7 @@ Result<std::unique_ptr<LocalGroup>> LocalGroup::Start(const config::Group& group
   ro.threads = router_threads;
   ro.queue_max = svc.queue_max;
   ro.queue_timeout = svc.queue_timeout;
+  ro.max_per_replica = svc.max_concurrency;
   ro.on_demand = [holder] {
     if (Pool* p = *holder) p->Activate();
   };

@@ -18,6 +18,7 @@ TEST(LocalConfig, ReadsEveryKey) {
       listen: "127.0.0.1:0"
       health: {type: command, command: ["./check", "{port}"], interval: 50ms, timeout: 2s, start_timeout: 9s}
       queue: {max: 10, timeout: 3s}
+      max_concurrency: 5
       drain: {timeout: 4s, grace: 1s}
       idle: 15s
       restart: {backoff: 100ms, max_backoff: 2s, crash_loop: {restarts: 3, window: 20s, cooldown: 7s}}
@@ -42,6 +43,7 @@ TEST(LocalConfig, ReadsEveryKey) {
   EXPECT_DOUBLE_EQ(l.health.timeout, 2);
   EXPECT_DOUBLE_EQ(l.health.start_timeout, 9);
   EXPECT_EQ(l.queue_max, 10);
+  EXPECT_EQ(l.max_concurrency, 5);
   EXPECT_DOUBLE_EQ(l.queue_timeout, 3);
   EXPECT_DOUBLE_EQ(l.drain_timeout, 4);
   EXPECT_DOUBLE_EQ(l.grace, 1);

@@ -178,6 +178,35 @@ TEST_F(Pool, AFullQueueAnswers503AtOnce) {
   held.wait();
 }
 
+TEST_F(Pool, MaxConcurrencyHoldsTheRequestsBeyondIt) {
+  config::Group group = SampleGroup();
+  group.local->max_concurrency = 1;
+  LocalGroup& g = Start(group);
+  g.pool().SetDesired(1);
+  ASSERT_TRUE(WaitFor([&] { return Ready() == 1; }));
+  std::atomic<bool> done{false};
+  std::atomic<int> most{0};
+  std::thread watch([&] {
+    while (!done) {
+      most = std::max(most.load(), g.router().Outstanding(1));
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  });
+  std::vector<std::future<int>> answers;
+  for (int i = 0; i < 3; ++i)
+    answers.push_back(std::async(std::launch::async, [this] {
+      auto r = Get("/?ms=150");
+      return r.ok() ? r->status : -1;
+    }));
+  EXPECT_TRUE(WaitFor([&] { return g.router().Stats().queued > 0; }, 5));
+  int ok = 0;
+  for (auto& a : answers) ok += a.get() == 200;
+  done = true;
+  watch.join();
+  EXPECT_EQ(ok, 3);
+  EXPECT_EQ(most.load(), 1);
+}
+
 TEST_F(Pool, ReplicasGetPortAndReplicaAndTheirOutputIsLogged) {
   LocalGroup& g = Start(SampleGroup());
   g.pool().SetDesired(2);
