@@ -48,36 +48,42 @@ class Generator {
     auto ex = co_await asio::this_coro::executor;
     ++inflight_;
     const auto deadline = scheduled + Seconds(opt_.timeout);
-    std::unique_ptr<Conn> c;
     int status = 0;
-    while (!c) {
-      if (!idle_.empty()) {
-        c = std::move(idle_.back());
-        idle_.pop_back();
-      } else if (open_ < opt_.max_connections) {
-        c = std::make_unique<Conn>(ex);
-        ++open_;
-        boost::system::error_code ec;
-        c->stream.expires_at(deadline);
-        co_await c->stream.async_connect(endpoint_, redirect_error(use_awaitable, ec));
-        if (!ec) c->stream.socket().set_option(tcp::no_delay(true), ec);
-        if (!ec) ++report_.connections;
-        if (ec) {
-          Note("connect: " + ec.message());
-          --open_;
-          c.reset();
+    // A kept-alive connection the server closed meanwhile (its idle timeout) fails before any
+    // answer: the GET is sent once more on a fresh connection, as HTTP clients do (RFC 9112
+    // 9.3.1). Any other failure is the request's error.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      std::unique_ptr<Conn> c;
+      bool reused = false;
+      while (!c) {
+        if (attempt == 0 && !idle_.empty()) {
+          c = std::move(idle_.back());
+          idle_.pop_back();
+          reused = true;
+        } else if (open_ < opt_.max_connections) {
+          c = std::make_unique<Conn>(ex);
+          ++open_;
+          boost::system::error_code ec;
+          c->stream.expires_at(deadline);
+          co_await c->stream.async_connect(endpoint_, redirect_error(use_awaitable, ec));
+          if (!ec) c->stream.socket().set_option(tcp::no_delay(true), ec);
+          if (!ec) ++report_.connections;
+          if (ec) {
+            Note("connect: " + ec.message());
+            --open_;
+            c.reset();
+            break;
+          }
+        } else if (Clock::now() >= deadline) {
+          Note("no free connection before the timeout");
           break;
+        } else {
+          asio::steady_timer wait(ex, std::chrono::milliseconds(1));
+          boost::system::error_code ec;
+          co_await wait.async_wait(redirect_error(use_awaitable, ec));
         }
-      } else if (Clock::now() >= deadline) {
-        Note("no free connection before the timeout");
-        break;
-      } else {
-        asio::steady_timer wait(ex, std::chrono::milliseconds(1));
-        boost::system::error_code ec;
-        co_await wait.async_wait(redirect_error(use_awaitable, ec));
       }
-    }
-    if (c) {
+      if (!c) break;
       http::request<http::empty_body> req{http::verb::get, target_.path, 11};
       req.set(http::field::host, target_.host);
       req.set(http::field::user_agent, "tide-load");
@@ -85,17 +91,21 @@ class Generator {
       boost::system::error_code ec;
       c->stream.expires_at(deadline);
       co_await http::async_write(c->stream, req, redirect_error(use_awaitable, ec));
-      http::response<http::string_body> res;
-      if (!ec) co_await http::async_read(c->stream, c->buffer, res, redirect_error(use_awaitable, ec));
-      if (ec) Note(ec.message());
+      http::response_parser<http::string_body> parser;
+      if (!ec)
+        co_await http::async_read(c->stream, c->buffer, parser, redirect_error(use_awaitable, ec));
       if (!ec) {
-        status = res.result_int();
-        if (res.keep_alive()) {
+        status = parser.get().result_int();
+        if (parser.get().keep_alive()) {
           c->stream.expires_never();
           idle_.push_back(std::move(c));
         }
       }
       if (c) --open_;  // not returned: closed
+      if (!ec) break;
+      if (reused && !parser.got_some() && ec != beast::error::timeout) continue;
+      Note(ec.message());
+      break;
     }
     const double latency = std::chrono::duration<double>(Clock::now() - scheduled).count();
     ++report_.statuses[status];
