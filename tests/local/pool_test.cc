@@ -20,7 +20,9 @@ using Pool = LocalFixture;
 
 TEST_F(Pool, ScalesFromZeroUnderABurstAndServesEveryHeldRequest) {
   // A slow boot (400 ms) so that the burst is held in the router's queue.
-  LocalGroup& g = Start(SampleGroup({"--startup-ms", "400"}));
+  config::Group group = SampleGroup({"--startup-ms", "400"});
+  group.local->idle = 60;  // the replica stays after the burst
+  LocalGroup& g = Start(group);
   EXPECT_EQ(g.pool().Snapshot().pids.size(), 0u);
   constexpr int kBurst = 40;
   std::vector<std::future<int>> answers;
@@ -40,6 +42,18 @@ TEST_F(Pool, ScalesFromZeroUnderABurstAndServesEveryHeldRequest) {
   EXPECT_EQ(s.requests, kBurst);
   EXPECT_EQ(s.queued, 0);
   EXPECT_EQ(Ready(), 1);  // one replica was enough to start with (desired is still 0)
+}
+
+TEST_F(Pool, ScalesToZeroAfterTheIdlePeriod) {
+  config::Group group = SampleGroup();
+  group.local->idle = 2;
+  LocalGroup& g = Start(group);
+  auto r = Get("/");  // from zero: held, then served
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(g.pool().Snapshot().pids.size(), 1u);  // kept while requests are recent
+  EXPECT_TRUE(WaitFor([&] { return g.pool().Snapshot().pids.empty(); }, 10));
+  EXPECT_EQ(g.router().Stats().errors, 0);
 }
 
 TEST_F(Pool, ScaleInDrainsWithoutFailingARequest) {
