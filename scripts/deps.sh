@@ -7,7 +7,8 @@ pkgs=(
   libyaml-cpp-dev nlohmann-json3-dev libfmt-dev libcli11-dev libhowardhinnant-date-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev libcurl4-openssl-dev libhiredis-dev libcpp-httplib-dev
-  redis-server prometheus prometheus-alertmanager curl chromium
+  libboost-dev
+  redis-server prometheus prometheus-alertmanager curl chromium wrk nginx
 )
 # The dashboard's build (web/: npm ci + esbuild) and its browser test need node and npm. A
 # machine may have them from elsewhere (e.g. NodeSource's nodejs bundles npm): only when npm

@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "config/loader.h"
 #include "controller/controller.h"
+#include "local/runtime.h"
 #include "platform/http_client.h"
 #include "platform/real_clock.h"
 #include "platform/signals.h"
@@ -62,7 +63,7 @@ Status RunDaemon(const RunArgs& a) {
       if (m.source.type == "simulated") {
         return Status::InvalidInput(fmt::format(
             "{}:{}:{}: groups.{}.metrics.{}.source.type: bad value 'simulated': allowed in tide run: "
-            "prometheus, redis, procfs, http_json (simulated signals exist only in tide simulate)",
+            "prometheus, redis, procfs, http_json, local (simulated signals exist only in tide simulate)",
             a.config, m.mark.line, m.mark.column, g.name, m.name));
       }
     }
@@ -74,17 +75,44 @@ Status RunDaemon(const RunArgs& a) {
   auto http = platform::MakeCurlHttpClient();
   platform::RealClock clock;
 
+  // provider local: each such group's router and process pool, kept across reloads. Pid
+  // files and logs go next to the store: tide.db -> tide.db.local/.
+  store::Store* store_ptr = store->get();
+  local::Registry locals(a.db + ".local", [store_ptr, &clock](const std::string& group) {
+    return [store_ptr, &clock, group](const std::string& kind, const std::string& message) {
+      store::EventRecord e;
+      e.group = group;
+      e.kind = kind;
+      e.at = clock.Now();
+      e.message = message;
+      (void)store_ptr->AppendEvent(e);
+    };
+  });
+
   controller::ControllerDeps deps;
   deps.clock = &clock;
   deps.store = store->get();
   platform::HttpClient* http_ptr = http.get();
-  deps.make_source = [http_ptr](const config::Group&, const config::Metric& m) {
+  deps.make_source = [http_ptr, &locals](const config::Group& g, const config::Metric& m)
+      -> Result<std::unique_ptr<sources::MetricSource>> {
+    if (m.source.type == "local") {
+      auto lg = locals.Get(g);
+      if (!lg.ok()) return lg.status();
+      return std::unique_ptr<sources::MetricSource>(
+          std::make_unique<local::RouterSource>(&(*lg)->router(), m.source.measure));
+    }
     sources::SourceDeps sd;
     sd.http = http_ptr;
     return sources::MakeSource(m.source, sd);
   };
   deps.alert_http = http_ptr;
-  deps.make_actuator = [http_ptr](const config::Group& g) {
+  deps.make_actuator = [http_ptr, &locals](const config::Group& g)
+      -> Result<std::unique_ptr<actuators::Actuator>> {
+    if (g.local) {
+      auto lg = locals.Get(g);
+      if (!lg.ok()) return lg.status();
+      return std::unique_ptr<actuators::Actuator>(std::make_unique<local::PoolActuator>(*lg));
+    }
     actuators::ActuatorDeps ad;
     ad.http = http_ptr;
     return actuators::MakeActuator(g.actuator, ad);
@@ -112,6 +140,17 @@ Status RunDaemon(const RunArgs& a) {
   std::fprintf(stderr, "tide: running %zu group(s) from %s%s; API and dashboard%s on port %d; store %s\n",
                cfg.groups.size(), a.config.c_str(), a.dry_run ? " (dry run: nothing is applied)" : "",
                webui::Built() ? "" : " (placeholder: built without npm)", (*server)->port(), a.db.c_str());
+  // A local pool starts at the capacity the controller holds as current (capacity.initial, or
+  // the stored state of a previous run): an unchanged decision is never applied again.
+  const nlohmann::json groups = (*ctl)->ListGroups();
+  for (const auto& g : cfg.groups) {
+    if (!g.local) continue;
+    auto lg = locals.Get(g);
+    if (!lg.ok()) continue;
+    for (const auto& j : groups)
+      if (j.value("name", "") == g.name) (*lg)->pool().SetDesired(j.value("current", 0));
+    std::fprintf(stderr, "tide: group %s: router on %s\n", g.name.c_str(), (*lg)->endpoint().c_str());
+  }
   (*ctl)->Start();
   double last_compact = 0;
   while (true) {
@@ -131,6 +170,7 @@ Status RunDaemon(const RunArgs& a) {
   std::fprintf(stderr, "tide: stopping: finishing in-flight actions and flushing the store\n");
   (*server)->Stop();
   (*ctl)->Stop();
+  locals.StopAll();  // drains and stops every replica; nothing is left running
   return Status::Ok();
 }
 

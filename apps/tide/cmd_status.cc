@@ -54,6 +54,9 @@ Status RunStatus(const ClientArgs& a) {
     std::printf("%-24s %8s %8s %6s %6s  %-22s %s\n", Str(g["name"]).c_str(), Str(g["desired"]).c_str(),
                 Str(g["current"]).c_str(), Str(g["ready"]).c_str(), g["paused"].get<bool>() ? "yes" : "no",
                 last.is_null() ? "-" : Str(last["reason"]).c_str(), metrics.c_str());
+    // provider local: where clients send requests, and the pool behind it.
+    if (g.contains("endpoint") && g["endpoint"].is_string())
+      std::printf("%-24s %s\n", "", Str(g["actuator"]).c_str());
   }
   return Status::Ok();
 }

@@ -45,6 +45,18 @@ struct ReportArgs {
   std::string group, html, json;
 };
 Status RunReport(const ReportArgs& args);
+struct LoadArgs {
+  std::string trace, target;
+  double speedup = 1, scale = 1;
+  std::string from, duration;   // trace durations ("2h", "1d"); from is after the trace's start
+  std::string arrivals = "poisson";
+  unsigned long long seed = 1;
+  int connections = 512;
+  double timeout = 30;
+  double progress = 10;
+  std::string json;
+};
+Status RunLoad(const LoadArgs& args);
 
 struct ClientArgs {
   std::string server = "http://127.0.0.1:8080";

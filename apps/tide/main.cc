@@ -73,6 +73,20 @@ int main(int argc, char** argv) {
   report->add_option("--group", rep.group, "one group (default: every group of the config)");
   report->add_option("--html", rep.html, "write the report as HTML");
   report->add_option("--json", rep.json, "write the report as JSON ('-' = stdout)");
+  tide::app::LoadArgs load_args;
+  auto* load = app.add_subcommand("load", "replay a trace's request rate against a URL, compressed in time");
+  load->add_option("--trace", load_args.trace, "trace CSV (timestamp,value: requests per second)")->required();
+  load->add_option("--speedup", load_args.speedup, "time compression K: trace second t is sent at t/K, at K x the rate")->required();
+  load->add_option("--target", load_args.target, "http://HOST:PORT[/PATH]")->required();
+  load->add_option("--scale", load_args.scale, "multiply the trace's rate (default 1)");
+  load->add_option("--from", load_args.from, "start this far into the trace (duration, e.g. 6h)");
+  load->add_option("--duration", load_args.duration, "replay this much of the trace (duration, e.g. 1d)");
+  load->add_option("--arrivals", load_args.arrivals, "poisson (default) | uniform");
+  load->add_option("--seed", load_args.seed, "random seed of Poisson arrivals (default 1)");
+  load->add_option("--connections", load_args.connections, "connections open at most (default 512)");
+  load->add_option("--timeout", load_args.timeout, "seconds per request (default 30)");
+  load->add_option("--progress", load_args.progress, "seconds between progress lines on stderr (0 = none; default 10)");
+  load->add_option("--json", load_args.json, "write the report as JSON ('-' = stdout)");
 
   tide::app::ClientArgs client;
   if (const char* t = std::getenv("TIDE_API_TOKEN")) client.token = t;
@@ -99,8 +113,8 @@ int main(int argc, char** argv) {
     const std::string first = argc > 1 ? argv[1] : "";
     if (!first.empty() && first[0] != '-' && first != "validate" && first != "simulate" &&
         first != "run" && first != "status" && first != "explain" && first != "recommend" &&
-        first != "forecast" && first != "report") {
-      std::fprintf(stderr, "tide: unknown command '%s'; allowed: validate, simulate, recommend, forecast, run, status, explain, report\n", argv[1]);
+        first != "forecast" && first != "report" && first != "load") {
+      std::fprintf(stderr, "tide: unknown command '%s'; allowed: validate, simulate, recommend, forecast, run, status, explain, report, load\n", argv[1]);
       return 2;
     }
     std::fprintf(stderr, "tide: %s\nRun 'tide --help' for the usage.\n", e.what());
@@ -113,6 +127,7 @@ int main(int argc, char** argv) {
   if (*run) st = tide::app::RunDaemon(run_args);
   if (*recommend) st = tide::app::RunRecommend(rec);
   if (*forecast) st = tide::app::RunForecast(fc);
+  if (*load) st = tide::app::RunLoad(load_args);
   if (*status) st = tide::app::RunStatus(client);
   if (*explain) st = tide::app::RunExplain(client, explain_group, explain_n);
   if (*report) st = tide::app::RunReport(rep);

@@ -35,6 +35,8 @@ class Actuator {
   // retries, each attempt bounded by the configured timeout. Blocking; thread-compatible.
   virtual ActionResult Apply(const Action& a) = 0;
   virtual std::string Describe() const = 0;
+  // Where the group's clients send requests (provider local: its router's URL), or "".
+  virtual std::string Endpoint() const { return ""; }
 };
 
 struct ActuatorDeps {

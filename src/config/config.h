@@ -50,7 +50,7 @@ enum class Signal {
 };
 
 struct MetricSource {
-  // simulated | prometheus | redis | procfs | http_json
+  // simulated | prometheus | redis | procfs | http_json | local
   std::string type = "simulated";
   Signal signal = Signal::kUtilization;  // simulated only
   double window = 60;   // averaging window, seconds; > 0 (simulated; live sources average
@@ -63,7 +63,8 @@ struct MetricSource {
   std::string address;   // redis: host:port
   std::string key;       // redis: list or stream key
   std::string consumer_group;  // redis: consumer group (measure pending or lag)
-  std::string measure;   // redis: length | pending | lag;  procfs: cpu | memory
+  std::string measure;   // redis: length | pending | lag;  procfs: cpu | memory;
+                         // local: concurrency | rps | latency | ready | queued
   std::string pointer;   // http_json: RFC 6901 JSON pointer to a number ("/queue/depth")
   std::string pid_file;  // procfs: file listing the group's process ids, one per line
   double timeout = 2;    // seconds per attempt; > 0
@@ -238,7 +239,40 @@ struct AlertRules {
 
 struct Resource {
   std::string kind = "compute";
-  std::string provider = "simulated";
+  std::string provider = "simulated";  // any name; "local" requires the `local:` section
+};
+
+// How a local replica proves it can serve (src/local/health.h).
+struct HealthCheck {
+  std::string type = "tcp";          // http | tcp | command
+  std::string path = "/";            // http: GET http://127.0.0.1:PORT<path>, 2xx = healthy
+  std::vector<std::string> command;  // command: argv ("{port}" expands); exit 0 = healthy
+  double interval = 0.2;             // seconds between checks while starting; > 0
+  double timeout = 1;                // seconds per check; > 0
+  double start_timeout = 60;         // a replica not ready by then is restarted; > 0
+};
+
+// provider: local — tide runs the group's replicas as processes behind its own request
+// router (docs/LOCAL.md). All durations are seconds.
+struct LocalService {
+  std::vector<std::string> command;  // argv, never a shell; PORT and REPLICA in its env
+  std::string listen = "127.0.0.1:0";  // the router's address; port 0 = chosen at start
+  HealthCheck health;
+  int queue_max = 1000;        // requests held while no replica is ready; >= 1
+  int max_concurrency = 0;     // requests in flight per replica at most (more are held); 0 = any
+  double queue_timeout = 30;   // a held request gets 503 after this; > 0
+  double drain_timeout = 30;   // scale-in waits this long for in-flight requests; >= 0
+  double grace = 5;            // SIGTERM -> SIGKILL; >= 0
+  double idle = 60;            // no request for this long lets the pool reach zero; >= 0
+  double restart_backoff = 0.5;      // first restart delay; doubles per crash; > 0
+  double restart_max_backoff = 30;   // >= restart_backoff
+  int crash_loop_restarts = 5;       // crashes within crash_loop_window that trip the breaker
+  double crash_loop_window = 60;     // > 0
+  double crash_loop_cooldown = 60;   // an open breaker tries one start again after this; > 0
+  std::string log_dir;               // replica logs; "" = next to the store (tide run --db)
+  int log_max_bytes = 1 << 20;       // a log rotates past this size; >= 1024
+  int log_keep = 3;                  // rotated files kept; >= 0
+  Mark mark;
 };
 
 struct Group {
@@ -263,6 +297,7 @@ struct Group {
   std::string demand_metric;
   // The top-level alerts.rules with this group's `alerts:` overrides applied.
   AlertRules alert_rules;
+  std::optional<LocalService> local;  // set exactly when resource.provider is "local"
   Mark mark;
 
   // Index of the metric named `name`, or -1.

@@ -111,10 +111,12 @@ void EmitSource(Writer& w, const MetricSource& s) {
   } else if (s.type == "http_json") {
     w.Key("url").Str(s.url);
     w.Key("pointer").Str(s.pointer);
+  } else if (s.type == "local") {
+    w.Key("measure").Str(s.measure);
   }
   w.Key("window").Duration(s.window);
   w.Key("max_age").Duration(s.max_age);
-  if (s.type != "simulated") {
+  if (s.type != "simulated" && s.type != "local") {
     w.Key("timeout").Duration(s.timeout);
     w.Key("retries").Int(s.retries);
   }
@@ -340,6 +342,55 @@ void EmitAlertRules(Writer& w, const char* key, const AlertRules& rules) {
   w.EndMap();
 }
 
+void EmitArgv(Writer& w, const std::vector<std::string>& argv) {
+  w.BeginSeq(true);
+  for (const std::string& arg : argv) w.Str(arg);
+  w.EndSeq();
+}
+
+void EmitLocal(Writer& w, const LocalService& l) {
+  w.BeginMap();
+  w.Key("command");
+  EmitArgv(w, l.command);
+  w.Key("listen").Str(l.listen);
+  w.Key("health").BeginMap(true);
+  w.Key("type").Str(l.health.type);
+  if (l.health.type == "http") w.Key("path").Str(l.health.path);
+  if (l.health.type == "command") {
+    w.Key("command");
+    EmitArgv(w, l.health.command);
+  }
+  w.Key("interval").Duration(l.health.interval);
+  w.Key("timeout").Duration(l.health.timeout);
+  w.Key("start_timeout").Duration(l.health.start_timeout);
+  w.EndMap();
+  w.Key("queue").BeginMap(true);
+  w.Key("max").Int(l.queue_max);
+  w.Key("timeout").Duration(l.queue_timeout);
+  w.EndMap();
+  w.Key("drain").BeginMap(true);
+  w.Key("timeout").Duration(l.drain_timeout);
+  w.Key("grace").Duration(l.grace);
+  w.EndMap();
+  w.Key("idle").Duration(l.idle);
+  w.Key("max_concurrency").Int(l.max_concurrency);
+  w.Key("restart").BeginMap(true);
+  w.Key("backoff").Duration(l.restart_backoff);
+  w.Key("max_backoff").Duration(l.restart_max_backoff);
+  w.Key("crash_loop").BeginMap(true);
+  w.Key("restarts").Int(l.crash_loop_restarts);
+  w.Key("window").Duration(l.crash_loop_window);
+  w.Key("cooldown").Duration(l.crash_loop_cooldown);
+  w.EndMap();
+  w.EndMap();
+  w.Key("log").BeginMap(true);
+  if (!l.log_dir.empty()) w.Key("dir").Str(l.log_dir);
+  w.Key("max_bytes").Int(l.log_max_bytes);
+  w.Key("keep").Int(l.log_keep);
+  w.EndMap();
+  w.EndMap();
+}
+
 void EmitOneGroup(Writer& w, const Group& g) {
   w.BeginMap();
   w.Key("name").Str(g.name);
@@ -396,6 +447,10 @@ void EmitOneGroup(Writer& w, const Group& g) {
   // A group's rules are the top-level ones with its overrides: written out in full here,
   // they read back the same whatever the top level says.
   EmitAlertRules(w, "alerts", g.alert_rules);
+  if (g.local) {
+    w.Key("local");
+    EmitLocal(w, *g.local);
+  }
   w.EndMap();
 }
 

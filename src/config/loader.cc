@@ -22,7 +22,37 @@ namespace {
 const std::vector<std::string_view> kGroupKeys = {
     "name",    "resource",     "capacity", "model",    "evaluation_interval",
     "metrics", "ready_metric", "policies", "behavior", "on_missing_metrics",
-    "actuator", "demand_metric", "alerts"};
+    "actuator", "demand_metric", "alerts", "local"};
+
+// provider: local ties the group to tide's own process pool: it needs `local:`, it is its own
+// actuator, and only such a group has `type: local` metrics.
+void CheckLocal(Reader& r, const MapFields& m, const Group& g) {
+  const Field local = m.Get("local");
+  const bool is_local = g.resource.provider == "local";
+  if (is_local && !local.present) {
+    r.Missing(m.self(), "local",
+              "for resource.provider local, the replicas' settings (at least `command`)");
+  }
+  if (!is_local && local.present) {
+    r.Fail(local, fmt::format("only for resource.provider local (the provider is '{}')",
+                              g.resource.provider));
+  }
+  if (is_local && g.actuator.type != "none") {
+    const Field actuator = m.Get("actuator");
+    r.Add(actuator.mark, actuator.path + ".type", g.actuator.type,
+          "a group with resource.provider local is applied by its own process pool; allowed: "
+          "no actuator (or type none)");
+  }
+  if (is_local) return;
+  for (size_t i = 0; i < g.metrics.size(); ++i) {
+    if (g.metrics[i].source.type != "local") continue;
+    r.Add(g.metrics[i].mark, fmt::format("{}.metrics[{}].source.type", m.self().path, i), "local",
+          fmt::format("type local reads the group's own request router and needs "
+                      "resource.provider local (the provider is '{}'); allowed here: prometheus, "
+                      "redis, procfs, http_json, simulated",
+                      g.resource.provider));
+  }
+}
 
 void ParseResource(Reader& r, const Field& f, Resource* out) {
   MapFields m(r, f);
@@ -139,6 +169,11 @@ void ParseGroup(Reader& r, const Field& f, NameSet& group_names, const AlertRule
     }
   }
   ParseAlertRules(r, m.Get("alerts"), &g->alert_rules);
+  if (m.Get("local").present) {
+    g->local.emplace();
+    ParseLocal(r, m.Get("local"), &*g->local);
+  }
+  CheckLocal(r, m, *g);
 }
 
 void ParseDocument(Reader& r, const std::string& text, Config* config) {

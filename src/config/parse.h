@@ -27,6 +27,10 @@ void ParseOnMissingMetrics(Reader& r, const Field& f, OnMissingMetrics* out);
 // A group's `actuator:` (parse_actuator.cc).
 void ParseActuator(Reader& r, const Field& f, Actuator* out);
 
+// A group's `local:` (parse_local.cc): the replicas' command, health check, queue, drain,
+// restart and log settings of provider local.
+void ParseLocal(Reader& r, const Field& f, LocalService* out);
+
 // The top-level `api:` and `retention:` of `tide run` (parse_service.cc).
 void ParseApi(Reader& r, const Field& f, Api* out);
 void ParseRetention(Reader& r, const Field& f, StoreRetention* out);

@@ -7,9 +7,9 @@
 namespace tide::config::internal {
 namespace {
 
-enum SourceType { kSimulated, kPrometheus, kRedis, kProcfs, kHttpJson };
+enum SourceType { kSimulated, kPrometheus, kRedis, kProcfs, kHttpJson, kLocal };
 const std::vector<std::string_view> kSourceTypes = {"simulated", "prometheus", "redis", "procfs",
-                                                    "http_json"};
+                                                    "http_json", "local"};
 const std::vector<std::string_view> kLiveTypes = {"prometheus", "redis", "procfs", "http_json"};
 
 // In the order messages list them.
@@ -22,7 +22,7 @@ const std::vector<TypedKey> kSourceKeys = {
     {"key", {"redis"}},
     {"consumer_group", {"redis"}},
     {"pid_file", {"procfs"}},
-    {"measure", {"redis", "procfs"}},
+    {"measure", {"redis", "procfs", "local"}},
     {"pointer", {"http_json"}},
     {"window", {}},
     {"max_age", {}},
@@ -34,6 +34,9 @@ const std::vector<std::string_view> kSignalNames = {"utilization", "load", "back
                                                     "load_per_unit"};
 const std::vector<std::string_view> kRedisMeasures = {"length", "pending", "lag"};
 const std::vector<std::string_view> kProcfsMeasures = {"cpu", "memory"};
+// What the group's own request router measures (src/local/router.h).
+const std::vector<std::string_view> kLocalMeasures = {"concurrency", "rps", "latency", "ready",
+                                                      "queued"};
 
 // The value at `key`, recorded as missing (at the source map) when absent.
 Field Required(Reader& r, const MapFields& m, std::string_view key, std::string_view what) {
@@ -138,6 +141,17 @@ void ParseSource(Reader& r, const Field& f, MetricSource* out) {
     case kHttpJson:
       ParseHttpJson(r, m, out);
       break;
+    case kLocal: {
+      const Field measure = m.Get("measure");
+      int which = 0;
+      if (!measure.present)
+        r.Missing(m.self(), "measure",
+                  "for type local, what the router measures: concurrency, rps, latency, ready, "
+                  "queued");
+      else if (r.ReadEnum(measure, kLocalMeasures, &which))
+        out->measure = kLocalMeasures[which];
+      break;
+    }
     default:
       break;
   }

@@ -343,6 +343,7 @@ nlohmann::json GroupRunner::LastDecisionJson() const {
 
 nlohmann::json GroupRunner::Summary() const {
   nlohmann::json last = LastDecisionJson();
+  const std::string endpoint = actuator_->Endpoint();
   std::lock_guard<std::mutex> l(mu_);
   nlohmann::json metrics = nlohmann::json::array();
   for (size_t i = 0; i < metric_view_.size(); ++i) {
@@ -389,6 +390,7 @@ nlohmann::json GroupRunner::Summary() const {
           {"override", override_ ? nlohmann::json{{"desired", override_->desired}, {"expires_at", override_->expires_at}}
                                  : nlohmann::json(nullptr)},
           {"actuator", actuator_->Describe()},
+          {"endpoint", endpoint.empty() ? nlohmann::json(nullptr) : nlohmann::json(endpoint)},
           {"metrics", metrics},
           {"alerts_open", alerts_.Open().size()},
           {"last_decision", last}};

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -72,8 +73,12 @@ std::vector<char*> CStrings(const std::vector<std::string>& v) {
 
 // In the child between fork and exec: async-signal-safe calls only (the parent may have threads
 // holding locks that will never be released here).
-[[noreturn]] void ExecChild(char* const* argv, char* const* envp, int in, int out, int err_pipe) {
+// `die_with_parent`: the kernel SIGKILLs the child when the thread that forked it ends (a
+// killed tide leaves no replica behind).
+[[noreturn]] void ExecChild(char* const* argv, char* const* envp, int in, int out, int err_pipe,
+                            bool die_with_parent = false) {
   setpgid(0, 0);
+  if (die_with_parent) prctl(PR_SET_PDEATHSIG, SIGKILL);
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -83,6 +88,11 @@ std::vector<char*> CStrings(const std::vector<std::string>& v) {
   dup2(in, 0);
   dup2(out, 1);
   dup2(out, 2);
+  // Nothing else of the parent's (its listening sockets, its database) reaches the program:
+  // a child that outlives tide must not hold tide's ports. err_pipe stays usable until exec.
+  if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) {
+    for (int fd = 3; fd < 1024; ++fd) fcntl(fd, F_SETFD, FD_CLOEXEC);
+  }
   for (int fd = 0; fd <= 2; ++fd) fcntl(fd, F_SETFD, 0);  // dup2 onto itself keeps CLOEXEC
   execvpe(argv[0], argv, envp);
   const int e = errno;
@@ -209,6 +219,40 @@ Result<ProcessResult> RunProcessWithGrace(const std::vector<std::string>& argv,
   if (status != -1 && WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
   if (status != -1 && WIFSIGNALED(status)) r.signal = WTERMSIG(status);
   return r;
+}
+
+Result<int> SpawnProcess(const std::vector<std::string>& argv,
+                         const std::map<std::string, std::string>& env, int output_fd) {
+  assert(!argv.empty());
+  const std::vector<std::string> env_strings = MergedEnv(env);
+  std::vector<char*> c_argv = CStrings(argv);
+  std::vector<char*> c_env = CStrings(env_strings);
+  const auto fail = [&](const char* step) {
+    return Status::Runtime(
+        fmt::format("cannot start '{}': {}: {}", argv[0], step, ErrnoText(errno)));
+  };
+  int p[2];
+  if (pipe2(p, O_CLOEXEC) != 0) return fail("pipe");
+  Fd err_r(p[0]), err_w(p[1]);
+  Fd devnull(open("/dev/null", O_RDWR | O_CLOEXEC));
+  if (devnull.get() < 0) return fail("/dev/null");
+  const int out = output_fd >= 0 ? output_fd : devnull.get();
+  const pid_t pid = fork();
+  if (pid < 0) return fail("fork");
+  if (pid == 0) ExecChild(c_argv.data(), c_env.data(), devnull.get(), out, err_w.get(), true);
+  setpgid(pid, pid);
+  err_w.Close();
+  int child_errno = 0;
+  ssize_t n;
+  while ((n = read(err_r.get(), &child_errno, sizeof child_errno)) < 0 && errno == EINTR) {
+  }
+  if (n == static_cast<ssize_t>(sizeof child_errno)) {
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return Status::Runtime(fmt::format("cannot start '{}': {}", argv[0], ErrnoText(child_errno)));
+  }
+  return static_cast<int>(pid);
 }
 
 Result<ProcessResult> RunProcess(const std::vector<std::string>& argv,

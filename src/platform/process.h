@@ -21,4 +21,12 @@ struct ProcessResult {
 Result<ProcessResult> RunProcess(const std::vector<std::string>& argv,
                                  const std::map<std::string, std::string>& env, double timeout);
 
+// Starts argv[0] (looked up in PATH) without waiting: its own process group (pgid = pid),
+// stdin /dev/null, stdout and stderr to `output_fd` (/dev/null when < 0), the current
+// environment plus `env`, and SIGKILL from the kernel when the calling thread ends (so a
+// killed parent leaves no child). Returns the pid; the caller reaps it (waitpid). A failure
+// to start (no such program) is a Runtime error. REQUIRES: !argv.empty().
+Result<int> SpawnProcess(const std::vector<std::string>& argv,
+                         const std::map<std::string, std::string>& env, int output_fd);
+
 }  // namespace tide::platform

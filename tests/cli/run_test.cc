@@ -95,3 +95,36 @@ TEST_F(RunCli, StatusWithoutADaemonIsARuntimeFailure) {
 }
 
 }  // namespace
+
+namespace {
+
+class LoadCli : public RunCli {};
+
+TEST_F(LoadCli, BadInputIsRefusedWithExit2NamingWhatIsAllowed) {
+  Write("t.csv", "timestamp,value\n0,1\n1,2\n");
+  CmdResult r = Tide("load --trace nope.csv --speedup 1 --target http://127.0.0.1:1/");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("nope.csv"), std::string::npos) << r.err;
+  r = Tide("load --trace t.csv --speedup 1 --target https://127.0.0.1:1/");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("allowed: http://HOST:PORT"), std::string::npos) << r.err;
+  r = Tide("load --trace t.csv --speedup 0 --target http://127.0.0.1:1/");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("--speedup 0: allowed: a number > 0"), std::string::npos) << r.err;
+  r = Tide("load --trace t.csv --speedup 1 --arrivals bursty --target http://127.0.0.1:1/");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("allowed: poisson, uniform"), std::string::npos) << r.err;
+}
+
+TEST_F(LoadCli, UnreachableTargetCountsErrorsNotACrash) {
+  Write("t.csv", "timestamp,value\n0,20\n1,20\n");
+  CmdResult r = Tide("load --trace t.csv --speedup 4 --progress 0 --target http://127.0.0.1:1/");
+  EXPECT_EQ(r.code, 0) << r.err;
+  std::ifstream out(dir_ / "out.txt");
+  std::stringstream ss;
+  ss << out.rdbuf();
+  EXPECT_NE(ss.str().find("ok 0  errors"), std::string::npos) << ss.str();
+  EXPECT_NE(ss.str().find("Connection refused"), std::string::npos) << ss.str();
+}
+
+}  // namespace

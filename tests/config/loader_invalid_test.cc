@@ -32,7 +32,7 @@ const InvalidCase kCases[] = {
      3, 5, "groups[0].behavoir",
      "x.yaml:3:5: groups[0].behavoir: unknown key 'behavoir'; allowed: name, resource, capacity, "
      "model, evaluation_interval, metrics, ready_metric, policies, behavior, on_missing_metrics, "
-     "actuator, demand_metric, alerts (did you mean 'behavior'?)"},
+     "actuator, demand_metric, alerts, local (did you mean 'behavior'?)"},
     {"UnknownTopLevelKey", R"(groups: [{name: web}]
 version: 2
 )",

@@ -21,7 +21,7 @@ Config MustLoad(const std::string& yaml) {
 constexpr const char* kFull = R"(# Every key, each set to a value other than its default.
 groups:
   - name: web
-    resource: {kind: compute, provider: local}
+    resource: {kind: compute, provider: kubernetes}
     capacity: {min: 2, max: 200, initial: 3}
     model:
       capacity_per_unit: 50
@@ -81,7 +81,7 @@ TEST(LoaderValid, FullConfigReadsEveryField) {
   EXPECT_EQ(g.mark.line, 3);
   EXPECT_EQ(g.mark.column, 5);
   EXPECT_EQ(g.resource.kind, "compute");
-  EXPECT_EQ(g.resource.provider, "local");
+  EXPECT_EQ(g.resource.provider, "kubernetes");
   EXPECT_EQ(g.capacity.min, 2);
   EXPECT_EQ(g.capacity.max, 200);
   EXPECT_EQ(g.capacity.initial, 3);

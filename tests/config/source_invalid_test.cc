@@ -57,7 +57,7 @@ const InvalidCase kSourceCases[] = {
         source: {type: http_json, url: "http://h/s", pointer: /n, measure: cpu}
 )",
      5, 67, "groups[0].metrics[0].source.measure",
-     "measure is only for types redis, procfs; allowed with type http_json: type, url, pointer, "
+     "measure is only for types redis, procfs, local; allowed with type http_json: type, url, pointer, "
      "window, max_age, timeout, retries"},
     {"UrlWithoutTypeIsForTheDefaultSimulated", R"(groups:
   - name: web

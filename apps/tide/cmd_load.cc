@@ -1,0 +1,54 @@
+// cmd_load.cc: `tide load` — replays a trace's request rate against a URL, compressed in time
+// (src/local/loadgen.h), and prints sent/ok/errors and latency percentiles.
+#include <cstdio>
+#include <fstream>
+
+#include "commands.h"
+#include "core/duration.h"
+#include "local/loadgen.h"
+#include "sim/trace.h"
+
+namespace tide::app {
+
+Status RunLoad(const LoadArgs& a) {
+  auto trace = sim::ReadTrace(a.trace);
+  if (!trace.ok()) return trace.status();
+  local::LoadOptions o;
+  o.target = a.target;
+  o.speedup = a.speedup;
+  o.scale = a.scale;
+  o.seed = a.seed;
+  o.max_connections = a.connections;
+  o.timeout = a.timeout;
+  o.progress_every = a.progress;
+  o.progress = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+  if (a.arrivals != "poisson" && a.arrivals != "uniform")
+    return Status::InvalidInput("--arrivals '" + a.arrivals + "': allowed: poisson, uniform");
+  o.poisson = a.arrivals == "poisson";
+  if (!a.from.empty()) {
+    auto from = ParseDuration(a.from);
+    if (!from.ok()) return Status::InvalidInput("--from '" + a.from + "': " + from.status().message());
+    o.from = trace->start() + *from;
+  }
+  if (!a.duration.empty()) {
+    auto d = ParseDuration(a.duration);
+    if (!d.ok() || *d <= 0)
+      return Status::InvalidInput("--duration '" + a.duration +
+                                  "': allowed: a trace duration > 0 (e.g. 1d, 3600)");
+    o.duration = *d;
+  }
+  auto report = local::ReplayLoad(*trace, o);
+  if (!report.ok()) return report.status();
+  std::fputs(local::FormatLoadReport(*report).c_str(), stdout);
+  if (!a.json.empty()) {
+    const std::string j = local::LoadReportJson(*report);
+    if (a.json == "-") {
+      std::fputs(j.c_str(), stdout);
+    } else if (!(std::ofstream(a.json) << j)) {
+      return Status::Runtime("cannot write " + a.json);
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace tide::app

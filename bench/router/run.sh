@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# The request router against its peers, in one run: wrk against one tide-sample replica
+# directly, through tide's router (build/bench/router_proxy) and through nginx (a temporary
+# config on a loopback port, keep-alive to the same replica).
+#
+#   bash bench/router/run.sh [WORK_MS ...]     (default: 0 and 1 ms of CPU per request)
+#
+# Throughput: wrk, closed loop, 1 thread, 32 connections, 10 s per peer.
+# Added latency at a fixed rate: wrk2 is not in Debian, so `tide load` sends 1,000 requests
+# per second, evenly spaced, open loop, for 5 s, three times per peer (latency counted from
+# each request's scheduled time, so queueing is not hidden); the median of the three runs is
+# shown; added p99 = p99 through the proxy - p99 direct.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+bash scripts/deps.sh
+bash scripts/build.sh --target tide tide-sample router_proxy >/dev/null
+works=("$@")
+[ ${#works[@]} -gt 0 ] || works=(0 1)
+tmp=$(mktemp -d /tmp/tide-router-bench-XXXXXX)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_port() { for _ in $(seq 100); do curl -fs "http://127.0.0.1:$1/healthz" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "port $1 never answered" >&2; exit 1; }
+
+echo "timestamp,value" > "$tmp/flat.csv"
+for t in $(seq 0 4); do echo "$t,1000" >> "$tmp/flat.csv"; done
+
+echo "| work per request | peer | wrk req/s (32 conn) | ratio to direct | p50 / p99 at 1,000 req/s (ms) | added p99 (ms) |"
+echo "|---|---|---|---|---|---|"
+for work in "${works[@]}"; do
+  replica=$(free_port); router=$(free_port); nginx_port=$(free_port)
+  PORT=$replica REPLICA=0 ./build/tide-sample --work-ms "$work" 2>"$tmp/sample.log" & pids+=($!)
+  wait_port "$replica"
+  # 48 requests at most in flight to the replica (its 64 threads serve one connection each).
+  ./build/bench/router_proxy "$router" "$replica" 2 48 2>"$tmp/router.log" & pids+=($!)
+  cat > "$tmp/nginx.conf" <<NGINX
+worker_processes 2;
+pid $tmp/nginx.pid;
+error_log $tmp/nginx-error.log;
+daemon off;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $tmp/body; proxy_temp_path $tmp/proxy;
+  fastcgi_temp_path $tmp/fcgi; uwsgi_temp_path $tmp/uwsgi; scgi_temp_path $tmp/scgi;
+  upstream replica { server 127.0.0.1:$replica; keepalive 64; }
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / { proxy_pass http://replica; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+NGINX
+  nginx -c "$tmp/nginx.conf" -p "$tmp" 2>"$tmp/nginx.log" & pids+=($!)
+  wait_port "$router"; wait_port "$nginx_port"
+  declare -A rps p50 p99
+  for peer in direct router nginx; do
+    case $peer in direct) port=$replica ;; router) port=$router ;; nginx) port=$nginx_port ;; esac
+    wrk -t1 -c32 -d2s "http://127.0.0.1:$port/" >/dev/null  # warm-up
+    out=$(wrk -t1 -c32 -d10s "http://127.0.0.1:$port/")
+    if grep -q -E "Non-2xx|Socket errors" <<<"$out"; then echo "$peer: wrk saw errors:" >&2; echo "$out" >&2; exit 1; fi
+    rps[$peer]=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+    p50s=(); p99s=()
+    for round in 1 2 3; do
+      json=$(./build/tide load --trace "$tmp/flat.csv" --speedup 1 --arrivals uniform --progress 0 \
+               --target "http://127.0.0.1:$port/" --json - | tail -1)
+      errors=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["errors"])' "$json")
+      [ "$errors" = 0 ] || { echo "$peer: tide load saw $errors errors: $json" >&2; exit 1; }
+      p50s+=($(python3 -c 'import json,sys; print(1e3*json.loads(sys.argv[1])["p50"])' "$json"))
+      p99s+=($(python3 -c 'import json,sys; print(1e3*json.loads(sys.argv[1])["p99"])' "$json"))
+    done
+    median() { printf '%s\n' "$@" | sort -g | sed -n 2p | xargs printf '%.3f'; }
+    p50[$peer]=$(median "${p50s[@]}")
+    p99[$peer]=$(median "${p99s[@]}")
+  done
+  for peer in direct router nginx; do
+    ratio=$(python3 -c "print('%.2f' % (${rps[$peer]} / ${rps[direct]}))")
+    added=$(python3 -c "print('%.3f' % (${p99[$peer]} - ${p99[direct]}))")
+    [ "$peer" = direct ] && added="—"
+    echo "| ${work} ms | $peer | ${rps[$peer]} | $ratio | ${p50[$peer]} / ${p99[$peer]} | $added |"
+  done
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  pids=()
+  unset rps p50 p99
+done

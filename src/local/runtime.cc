@@ -1,0 +1,128 @@
+#include "local/runtime.h"
+
+#include <fmt/format.h>
+
+namespace tide::local {
+
+Result<std::unique_ptr<LocalGroup>> LocalGroup::Start(const config::Group& group,
+                                                      const std::string& run_dir,
+                                                      EventSink events, int router_threads) {
+  if (!group.local)
+    return Status::InvalidInput(fmt::format("group {} has no local: section", group.name));
+  const config::LocalService& svc = *group.local;
+  std::unique_ptr<LocalGroup> g(new LocalGroup());
+  // The router asks the pool for a replica at zero; the pool exists before any request can
+  // arrive that needs it, since the router only learns of replicas from the pool.
+  auto holder = std::make_shared<Pool*>(nullptr);
+  RouterOptions ro;
+  ro.listen = svc.listen;
+  ro.threads = router_threads;
+  ro.queue_max = svc.queue_max;
+  ro.queue_timeout = svc.queue_timeout;
+  ro.max_per_replica = svc.max_concurrency;
+  ro.on_demand = [holder] {
+    if (Pool* p = *holder) p->Activate();
+  };
+  auto router = Router::Start(ro);
+  if (!router.ok())
+  {
+    std::string msg = fmt::format("group {}: {}", group.name, router.status().message());
+    return router.status().code() == StatusCode::kInvalidInput ? Status::InvalidInput(msg)
+                                                               : Status::Runtime(msg);
+  }
+  g->router_ = std::move(*router);
+  PoolOptions po;
+  po.group = group.name;
+  po.service = svc;
+  po.run_dir = run_dir;
+  auto pool = Pool::Start(po, g->router_.get(), std::move(events));
+  if (!pool.ok()) return pool.status();
+  g->pool_ = std::move(*pool);
+  *holder = g->pool_.get();
+  return g;
+}
+
+LocalGroup::~LocalGroup() { Stop(); }
+
+void LocalGroup::Stop() {
+  if (pool_) pool_->Stop();
+  if (router_) router_->Stop();
+}
+
+actuators::ActionResult PoolActuator::Apply(const actuators::Action& a) {
+  g_->pool().SetDesired(a.desired);
+  actuators::ActionResult r;
+  r.attempts = 1;
+  r.detail = fmt::format("pool desired {}", a.desired);
+  return r;
+}
+
+std::string PoolActuator::Describe() const {
+  const PoolStatus s = g_->pool().Snapshot();
+  return fmt::format("local pool: {} ready, {} starting, {} draining (desired {}, target {}{}) "
+                     "behind {}",
+                     s.ready, s.starting, s.draining, s.desired, s.target,
+                     s.breaker_open ? ", crash-loop breaker open" : "", g_->endpoint());
+}
+
+RouterSource::RouterSource(Router* router, std::string measure)
+    : router_(router), measure_(std::move(measure)), previous_(router->Stats()) {}
+
+Result<sources::Reading> RouterSource::Fetch(double) {
+  const RouterStats s = router_->Stats();
+  const RouterStats p = previous_;
+  previous_ = s;
+  const double dt = s.at - p.at;
+  sources::Reading r;
+  if (measure_ == "ready") {
+    r.value = s.ready;
+  } else if (measure_ == "queued") {
+    r.value = s.queued;
+  } else if (measure_ == "latency") {
+    const long long n = s.requests - p.requests;
+    if (n <= 0) {
+      r.no_data = true;
+    } else {
+      r.value = (s.latency_seconds - p.latency_seconds) / static_cast<double>(n);
+    }
+  } else if (dt <= 0) {
+    // Two readings at the same instant: the current value stands for the interval.
+    r.value = measure_ == "concurrency" ? s.active : 0;
+  } else if (measure_ == "concurrency") {
+    r.value = (s.concurrency_seconds - p.concurrency_seconds) / dt;
+  } else if (measure_ == "rps") {
+    r.value = static_cast<double>(s.requests - p.requests) / dt;
+  } else {
+    return Status::InvalidInput(fmt::format(
+        "local measure = \"{}\", must be one of concurrency, rps, latency, ready, queued",
+        measure_));
+  }
+  return r;
+}
+
+std::string RouterSource::Describe() const {
+  return fmt::format("local router {} at {}", measure_, router_->url());
+}
+
+Registry::Registry(std::string run_dir, std::function<EventSink(const std::string&)> sinks)
+    : run_dir_(std::move(run_dir)), sinks_(std::move(sinks)) {}
+
+Registry::~Registry() { StopAll(); }
+
+Result<LocalGroup*> Registry::Get(const config::Group& group) {
+  std::lock_guard<std::mutex> l(mu_);
+  auto it = groups_.find(group.name);
+  if (it != groups_.end()) return it->second.get();
+  auto g = LocalGroup::Start(group, run_dir_, sinks_ ? sinks_(group.name) : EventSink());
+  if (!g.ok()) return g.status();
+  LocalGroup* out = g->get();
+  groups_[group.name] = std::move(*g);
+  return out;
+}
+
+void Registry::StopAll() {
+  std::lock_guard<std::mutex> l(mu_);
+  for (auto& [name, g] : groups_) g->Stop();
+}
+
+}  // namespace tide::local
