@@ -31,16 +31,6 @@ AlertRule* RuleOf(AlertRules* rules, std::string_view name) {
   return nullptr;
 }
 
-void ReadBool(Reader& r, const Field& f, bool* out) {
-  if (!f.present) return;
-  const std::string v = f.node.IsScalar() ? f.node.Scalar() : "";
-  if (v == "true" || v == "false") {
-    *out = v == "true";
-  } else {
-    r.Fail(f, "true or false");
-  }
-}
-
 void ParseRule(Reader& r, const Field& f, std::string_view name, AlertRule* out) {
   MapFields m(r, f);
   if (!m.ok()) return;
@@ -51,7 +41,7 @@ void ParseRule(Reader& r, const Field& f, std::string_view name, AlertRule* out)
   if (name == "forecast_drift") keys.push_back("max_error");
   if (name == "actuator_failing") keys.push_back("after_failures");
   m.CheckKeys(keys);
-  ReadBool(r, m.Get("enabled"), &out->enabled);
+  r.ReadBool(m.Get("enabled"), &out->enabled);
   int severity = 0;
   if (m.Has("severity") && r.ReadEnum(m.Get("severity"), {"warning", "critical"}, &severity))
     out->severity = severity == 0 ? "warning" : "critical";

@@ -330,26 +330,10 @@ void ParsePredictive(Reader& r, const MapFields& m, const Group& g, Predictive* 
       out->max_change = v;
     }
   }
-  const Field scale_in = m.Get("scale_in");
-  if (scale_in.present) {
-    const std::string v = scale_in.node.IsScalar() ? scale_in.node.Scalar() : "";
-    if (v == "true" || v == "false") {
-      out->scale_in = v == "true";
-    } else {
-      r.Fail(scale_in, "true or false");
-    }
-  }
+  r.ReadBool(m.Get("scale_in"), &out->scale_in);
   int provision = 0;
   if (r.ReadEnum(m.Get("provision_for"), {"mean", "peak"}, &provision)) out->peak = provision == 1;
-  const Field skip = m.Get("skip_scale_down_window");
-  if (skip.present) {
-    const std::string v = skip.node.IsScalar() ? skip.node.Scalar() : "";
-    if (v == "true" || v == "false") {
-      out->skip_scale_down_window = v == "true";
-    } else {
-      r.Fail(skip, "true or false");
-    }
-  }
+  r.ReadBool(m.Get("skip_scale_down_window"), &out->skip_scale_down_window);
   const Field breaker = m.Get("breaker");
   if (breaker.present) {
     MapFields b(r, breaker);

@@ -284,6 +284,17 @@ bool Reader::ReadDuration(const Field& f, Bound bound, double* out) {
   return true;
 }
 
+bool Reader::ReadBool(const Field& f, bool* out) {
+  if (!f.present) return true;
+  const std::string v = f.node.IsScalar() ? f.node.Scalar() : "";
+  if (v != "true" && v != "false") {
+    Fail(f, "true or false");
+    return false;
+  }
+  *out = v == "true";
+  return true;
+}
+
 bool Reader::ReadString(const Field& f, std::string* out, bool allow_empty) {
   if (!f.present) return true;
   const Kind k = Classify(f.node);

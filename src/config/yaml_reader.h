@@ -72,6 +72,8 @@ class Reader {
   // A string; "" is a problem unless `allow_empty`. A plain number or boolean is not a string
   // (the message says to quote it).
   bool ReadString(const Field& f, std::string* out, bool allow_empty = false);
+  // `true` or `false`; absent leaves *out as it is (returns true).
+  bool ReadBool(const Field& f, bool* out);
   // A string naming one of `options`; *out is its index.
   bool ReadEnum(const Field& f, const std::vector<std::string_view>& options, int* out);
   // A name per IsName.
