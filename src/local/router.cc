@@ -111,7 +111,13 @@ class Router::Impl {
 
   mutable std::mutex mu;  // guards everything below
   std::map<int, Backend> backends;
-  std::list<std::shared_ptr<asio::steady_timer>> waiters;
+  // A request held for a slot: its timer, and whether a wake-up is already on its way (so a
+  // freed slot wakes one waiter that has not been woken yet, not every waiter).
+  struct Waiter {
+    std::shared_ptr<asio::steady_timer> timer;
+    bool woken = false;
+  };
+  std::list<std::shared_ptr<Waiter>> waiters;
   unsigned next = 0;  // rotates ties between equally loaded replicas
   RouterStats stats;
   double last_change = SteadyNow();
@@ -142,15 +148,26 @@ class Router::Impl {
     }
     return best;
   }
-  void WakeWaiters() {
-    for (auto& t : waiters) asio::post(t->get_executor(), [t] { t->cancel(); });
+  // A waiter's timer lives on its session's strand, and the waiter arms it and starts waiting
+  // within one handler on that strand, so a cancel posted there cannot fall in between.
+  static void Wake(Waiter& w) {
+    w.woken = true;
+    auto t = w.timer;
+    asio::post(t->get_executor(), [t] { t->cancel(); });
+  }
+  void WakeWaiters() {  // capacity appeared (a replica joined): everyone looks again
+    for (auto& w : waiters) Wake(*w);
+  }
+  void WakeOne() {  // one slot was freed: one waiter, the longest waiting, looks again
+    for (auto& w : waiters)
+      if (!w->woken) return Wake(*w);
   }
 
   // ---- the proxy ----
   awaitable<Pick> Acquire(int exclude) {
     auto ex = co_await asio::this_coro::executor;
     const auto deadline = std::chrono::steady_clock::now() + Seconds(opt.queue_timeout);
-    std::shared_ptr<asio::steady_timer> timer;
+    std::shared_ptr<Waiter> me;
     bool asked = false;
     for (;;) {
       bool none_ready = false;
@@ -160,26 +177,29 @@ class Router::Impl {
         if (id >= 0) {
           Backend& b = backends[id];
           ++b.outstanding;
-          if (timer) {
-            waiters.remove(timer);
+          if (me) {
+            waiters.remove(me);
             Integrate(SteadyNow());
             --stats.queued;
           }
           co_return Pick{id, b.port, nullptr};
         }
-        if (!timer) {
+        if (!me) {
           if (stats.queued >= opt.queue_max)
             co_return Pick{-1, 0, ReadyLocked() > 0 ? "busy_full" : "full"};
-          timer = std::make_shared<asio::steady_timer>(ex);
-          waiters.push_back(timer);
+          me = std::make_shared<Waiter>();
+          me->timer = std::make_shared<asio::steady_timer>(ex);
+          waiters.push_back(me);
           ++stats.queued;
         }
         if (std::chrono::steady_clock::now() >= deadline) {
-          waiters.remove(timer);
+          waiters.remove(me);
           --stats.queued;
+          if (me->woken) WakeOne();  // pass on a wake-up this waiter will not use
           co_return Pick{-1, 0, ReadyLocked() > 0 ? "busy" : "timeout"};
         }
-        timer->expires_at(deadline);
+        me->woken = false;  // looked and found nothing: the next freed slot may wake it again
+        me->timer->expires_at(deadline);
         none_ready = ReadyLocked() == 0;
       }
       if (!asked && none_ready && opt.on_demand) {
@@ -187,7 +207,7 @@ class Router::Impl {
         opt.on_demand();
       }
       boost::system::error_code ec;
-      co_await timer->async_wait(redirect_error(use_awaitable, ec));
+      co_await me->timer->async_wait(redirect_error(use_awaitable, ec));
     }
   }
 
@@ -199,7 +219,7 @@ class Router::Impl {
     if (refused) it->second.failed = true;
     if (conn && !it->second.draining && !it->second.failed)
       it->second.idle.push_back(std::move(conn));
-    if (opt.max_per_replica > 0 && !waiters.empty()) WakeWaiters();  // a slot is free
+    if (opt.max_per_replica > 0 && !waiters.empty()) WakeOne();  // a slot is free
   }
 
   std::unique_ptr<Conn> TakeIdle(int id) {
