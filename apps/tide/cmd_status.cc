@@ -35,6 +35,8 @@ Result<nlohmann::json> GetJson(const ClientArgs& a, const std::string& path) {
 std::string Str(const nlohmann::json& j) {
   if (j.is_null()) return "-";
   if (j.is_string()) return j.get<std::string>();
+  // A reading such as 11.99980798507593 reads as 12 (5 significant digits); JSON keeps all.
+  if (j.is_number_float()) return fmt::format("{:.5g}", j.get<double>());
   return j.dump();
 }
 

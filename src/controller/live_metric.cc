@@ -4,7 +4,6 @@ namespace tide::controller {
 
 void LiveMetric::Seed(double at, double value) {
   window_.emplace_back(at, value);
-  sum_ += value;
 }
 
 void LiveMetric::Fetch(double now) {
@@ -28,17 +27,16 @@ void LiveMetric::Fetch(double now) {
     last_error_.clear();
     last_value_ = r->value;
     window_.emplace_back(now, r->value);
-    sum_ += r->value;
   }
   // Keep readings strictly inside the window (now - window, now].
-  while (!window_.empty() && window_.front().first <= now - cfg_.source.window) {
-    sum_ -= window_.front().second;
-    window_.pop_front();
-  }
-  if (window_.empty()) sum_ = 0;
+  while (!window_.empty() && window_.front().first <= now - cfg_.source.window) window_.pop_front();
   if (r.ok() && !r->no_data) {
+    // Summed afresh each time (a window holds tens of readings): a running sum that adds and
+    // subtracts leaves residue such as 8.5e-14 req/s once the readings are all 0.
+    double sum = 0;
+    for (const auto& [at, v] : window_) sum += v;
     obs_.status = policy::ObservationStatus::kOk;
-    obs_.value = sum_ / static_cast<double>(window_.size());
+    obs_.value = sum / static_cast<double>(window_.size());
   }
   changed_ = was_failing != failing_;
 }

@@ -38,7 +38,6 @@ class LiveMetric {
   config::Metric cfg_;
   std::unique_ptr<sources::MetricSource> source_;
   std::deque<std::pair<double, double>> window_;  // (at, value)
-  double sum_ = 0;
   policy::Observation obs_{policy::kNaN, policy::kNaN, 0, policy::ObservationStatus::kNoData};
   std::string last_error_;
   bool failing_ = false;
