@@ -134,6 +134,18 @@ Status SqliteStore::AppendDecision(const DecisionRecord& d) {
   return InsertDecision(d);
 }
 
+// The rows of a decisions query (columns at, current, desired, reason, message, json).
+Result<std::vector<DecisionRecord>> SqliteStore::ReadDecisions(sql::Stmt& st,
+                                                               const std::string& group,
+                                                               std::string_view what) {
+  std::vector<DecisionRecord> out;
+  int rc;
+  while ((rc = st.Step()) == SQLITE_ROW)
+    out.push_back({group, st.Double(0), st.Int(1), st.Int(2), st.Text(3), st.Text(4), st.Text(5)});
+  if (rc != SQLITE_DONE) return db_->Error(what);
+  return out;
+}
+
 Result<std::vector<DecisionRecord>> SqliteStore::RecentDecisions(const std::string& group,
                                                                  int limit) {
   static constexpr std::string_view kWhat = "reading decisions";
@@ -144,14 +156,7 @@ Result<std::vector<DecisionRecord>> SqliteStore::RecentDecisions(const std::stri
   Scoped st(*select);
   st->Bind(1, group);
   st->Bind(2, limit);
-  std::vector<DecisionRecord> out;
-  int rc;
-  while ((rc = st->Step()) == SQLITE_ROW) {
-    out.push_back(
-        {group, st->Double(0), st->Int(1), st->Int(2), st->Text(3), st->Text(4), st->Text(5)});
-  }
-  if (rc != SQLITE_DONE) return db_->Error(kWhat);
-  return out;
+  return ReadDecisions(*st, group, kWhat);
 }
 
 Result<std::vector<DecisionRecord>> SqliteStore::DecisionsBetween(const std::string& group,
@@ -164,14 +169,7 @@ Result<std::vector<DecisionRecord>> SqliteStore::DecisionsBetween(const std::str
   st->Bind(1, group);
   st->Bind(2, from);
   st->Bind(3, to);
-  std::vector<DecisionRecord> out;
-  int rc;
-  while ((rc = st->Step()) == SQLITE_ROW) {
-    out.push_back(
-        {group, st->Double(0), st->Int(1), st->Int(2), st->Text(3), st->Text(4), st->Text(5)});
-  }
-  if (rc != SQLITE_DONE) return db_->Error(kWhat);
-  return out;
+  return ReadDecisions(*st, group, kWhat);
 }
 
 Result<long long> SqliteStore::AppendEvent(const EventRecord& e) {

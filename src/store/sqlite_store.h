@@ -45,6 +45,9 @@ class SqliteStore final : public Store {
   Status InsertSamples(std::span<const MetricSample> samples);
   Status InsertDecision(const DecisionRecord& d);
   Status UpsertState(const std::string& group, double at, const std::string& json);
+  // Steps a decisions SELECT to its end. REQUIRES: mu_ held.
+  Result<std::vector<DecisionRecord>> ReadDecisions(sql::Stmt& st, const std::string& group,
+                                                    std::string_view what);
 
   std::mutex mu_;
   std::unique_ptr<sql::Db> db_;  // guarded by mu_

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "controller/controller.h"
+#include "testing/controller_deps.h"
 #include "testing/fakes.h"
 #include "testing/groups.h"
 
@@ -52,18 +53,7 @@ struct AlertRig {
   }
 
   std::unique_ptr<Controller> Make(const config::Config& cfg) {
-    ControllerDeps deps;
-    deps.clock = &clock;
-    deps.store = store.get();
-    deps.make_source =
-        [this](const config::Group&,
-               const config::Metric&) -> Result<std::unique_ptr<sources::MetricSource>> {
-      return std::unique_ptr<sources::MetricSource>(new FakeSource(src));
-    };
-    deps.make_actuator =
-        [this](const config::Group&) -> Result<std::unique_ptr<actuators::Actuator>> {
-      return std::unique_ptr<actuators::Actuator>(new FakeActuator(act));
-    };
+    ControllerDeps deps = tide::testing::FakeControllerDeps(&clock, store.get(), src, act);
     return std::move(Controller::Create(cfg, ControllerOptions{}, deps)).value();
   }
   void Set(double load, bool source_down, bool actuator_fails) {

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 
+#include "testing/controller_deps.h"
 #include "testing/fakes.h"
 #include "testing/groups.h"
 
@@ -52,15 +53,7 @@ struct Rig {
       EXPECT_TRUE(s.ok()) << s.status().message();
       store = std::move(s).value();
     }
-    ControllerDeps deps;
-    deps.clock = &clock;
-    deps.store = with_store ? store.get() : nullptr;
-    deps.make_source = [this](const config::Group&, const config::Metric&) -> Result<std::unique_ptr<sources::MetricSource>> {
-      return std::unique_ptr<sources::MetricSource>(new FakeSource(src));
-    };
-    deps.make_actuator = [this](const config::Group&) -> Result<std::unique_ptr<actuators::Actuator>> {
-      return std::unique_ptr<actuators::Actuator>(new FakeActuator(act));
-    };
+    ControllerDeps deps = tide::testing::FakeControllerDeps(&clock, with_store ? store.get() : nullptr, src, act);
     auto c = Controller::Create(cfg, ControllerOptions{}, deps);
     EXPECT_TRUE(c.ok()) << c.status().message();
     return std::move(c).value();

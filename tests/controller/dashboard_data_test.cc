@@ -9,6 +9,7 @@
 
 #include "calendar/cron.h"
 #include "controller/controller.h"
+#include "testing/controller_deps.h"
 #include "testing/fakes.h"
 #include "testing/groups.h"
 
@@ -53,18 +54,7 @@ struct DashRig {
   }
 
   std::unique_ptr<Controller> Make(const config::Config& cfg) {
-    ControllerDeps deps;
-    deps.clock = &clock;
-    deps.store = store.get();
-    deps.make_source =
-        [this](const config::Group&,
-               const config::Metric&) -> Result<std::unique_ptr<sources::MetricSource>> {
-      return std::unique_ptr<sources::MetricSource>(new FakeSource(src));
-    };
-    deps.make_actuator =
-        [this](const config::Group&) -> Result<std::unique_ptr<actuators::Actuator>> {
-      return std::unique_ptr<actuators::Actuator>(new FakeActuator(act));
-    };
+    ControllerDeps deps = tide::testing::FakeControllerDeps(&clock, store.get(), src, act);
     auto c = Controller::Create(cfg, ControllerOptions{}, deps);
     EXPECT_TRUE(c.ok()) << c.status().message();
     return std::move(c).value();
