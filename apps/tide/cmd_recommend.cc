@@ -62,6 +62,14 @@ Status RunRecommend(const RecommendArgs& a) {
     return Status::InvalidInput(fmt::format("--step: bad value '{}': allowed: a duration > 0", a.step));
   }
   opt.step = *step;
+  if (!a.train_warmup.empty()) {
+    auto w = ParseDuration(a.train_warmup);
+    if (!w.ok() || !(*w >= 0)) {
+      return Status::InvalidInput(
+          fmt::format("--train-warmup: bad value '{}': allowed: a duration >= 0 (e.g. 0s, 1d)", a.train_warmup));
+    }
+    opt.train_warmup = *w;
+  }
   if (!a.start_time.empty()) {
     auto t = ParseTimestamp(a.start_time);
     if (!t.ok()) return Status::InvalidInput("--start-time: " + t.status().message());
@@ -94,9 +102,10 @@ Status RunRecommend(const RecommendArgs& a) {
   const bool found = r->chosen >= 0;
   const sim::Candidate& pick = r->candidates[found ? r->chosen : r->closest];
   if (a.json != "-") {
-    std::printf("searched %zu variants (%s) on the first %.0f%% of %s (until trace second %.0f), SLO %s\n\n",
-                r->candidates.size(), a.family.c_str(), 100 * a.train_fraction, a.trace.c_str(), r->split,
-                a.slo.c_str());
+    std::printf("searched %zu variants (%s) on the first %.0f%% of %s (scored from trace second %.0f, the "
+                "warm-up replayed before it, until %.0f), SLO %s\n\n",
+                r->candidates.size(), a.family.c_str(), 100 * a.train_fraction, a.trace.c_str(), r->train_from,
+                r->split, a.slo.c_str());
     std::printf("%-58s %10s %8s %9s\n", "variant (training part)", "cost", "tau_U", "unserved");
     // The cheapest few that meet, then the closest misses.
     std::vector<const sim::Candidate*> order;
@@ -132,6 +141,7 @@ Status RunRecommend(const RecommendArgs& a) {
     nlohmann::json j = {{"slo", a.slo},
                         {"family", a.family},
                         {"split", r->split},
+                        {"train_from", r->train_from},
                         {"found", found},
                         {"chosen", pick.label},
                         {"train", SummaryObject(pick.train)},

@@ -23,6 +23,7 @@ Status RunSimulate(const SimulateArgs& args);
 struct RecommendArgs {
   std::string config, trace, slo, group;
   double train_fraction = 0.5;
+  std::string train_warmup;  // duration; empty = the default (see sim::RecommendOptions)
   std::string family = "all";
   std::string step = "1s", start_time;
   std::string out, json;

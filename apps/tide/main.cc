@@ -41,6 +41,8 @@ int main(int argc, char** argv) {
   recommend->add_option("--slo", rec.slo, "bounds on summary figures, e.g. tau_under<=1,unserved_fraction<=0.001")->required();
   recommend->add_option("--group", rec.group, "group to tune (default: the only group)");
   recommend->add_option("--train-fraction", rec.train_fraction, "share of the trace to tune on (default 0.5)");
+  recommend->add_option("--train-warmup", rec.train_warmup,
+                        "start of the training part replayed but not scored (default 1d, at most half of it)");
   recommend->add_option("--family", rec.family, "reactive | predictive | hybrid | all (default all)");
   recommend->add_option("--step", rec.step, "simulation step (default 1s)");
   recommend->add_option("--start-time", rec.start_time, "wall-clock time of trace second 0 (RFC 3339)");

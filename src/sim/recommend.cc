@@ -145,11 +145,20 @@ Result<RecommendResult> Recommend(const config::Group& base, const Trace& trace,
   RecommendResult r;
   const double span = trace.end() - trace.start();
   r.split = trace.start() + std::floor(span * opt.train_fraction / opt.step) * opt.step;
+  const double training = r.split - trace.start();
+  const double warmup = opt.train_warmup >= 0 ? opt.train_warmup : std::min(86400.0, training / 2);
+  if (!(warmup < training)) {
+    return Status::InvalidInput(fmt::format(
+        "--train-warmup: bad value '{}': allowed: a duration >= 0 shorter than the training part ({})",
+        FormatDuration(warmup), FormatDuration(training)));
+  }
+  r.train_from = trace.start() + std::floor(warmup / opt.step) * opt.step;
   r.candidates = MakeVariants(base, opt.family);
 
   SimOptions train;
   train.step = opt.step;
   train.start_epoch = opt.start_epoch;
+  train.from = r.train_from;
   train.to = r.split;
 
   std::atomic<size_t> next{0};

@@ -1,6 +1,6 @@
 // recommend.h: `tide recommend` — the cheapest policy that meets an SLO on the user's own
 // traffic. Variants of the requested family are simulated on the training part of the
-// trace (its first train_fraction), every core busy; the cheapest variant meeting the SLO
+// trace (its first train_fraction, scored after a warm-up), every core busy; the cheapest variant meeting the SLO
 // is then evaluated on the held-back part, with everything before it as warm-up (as
 // `simulate --from` does). Pure apart from threads: no clock, no file.
 #pragma once
@@ -19,6 +19,12 @@ namespace tide::sim {
 
 struct RecommendOptions {
   double train_fraction = 0.5;  // in (0, 1)
+  // The start of the training part that is replayed but not scored, for every candidate
+  // alike: a predictive policy needs a day of history (min_history) before it proposes, so
+  // scoring its first day would score the policy it falls back to, not the one searched —
+  // the held-back part has its warm-up too. < 0: the default, one day or, when the training
+  // part is shorter than two days, half of it. Must leave part of the training part scored.
+  double train_warmup = -1;
   std::string family = "all";   // reactive | predictive | hybrid | all
   double step = 1;
   double start_epoch = 0;
@@ -37,6 +43,7 @@ struct Candidate {
 };
 
 struct RecommendResult {
+  double train_from = 0;              // trace seconds where the training figures start
   double split = 0;                   // trace seconds where the held-back part starts
   std::vector<Candidate> candidates;  // in the order simulated
   int chosen = -1;                    // cheapest meeting the SLO on training, or -1

@@ -108,7 +108,13 @@ INSTANTIATE_TEST_SUITE_P(
                 "--family"},
         BadCase{"RecommendBadFraction",
                 "recommend --config group.yaml --trace trace.csv --slo 'tau_under<=1' --train-fraction 2 --out x.yaml",
-                "--train-fraction"}),
+                "--train-fraction"},
+        BadCase{"RecommendBadWarmup",
+                "recommend --config group.yaml --trace trace.csv --slo 'tau_under<=1' --train-warmup soon --out x.yaml",
+                "--train-warmup: bad value 'soon'"},
+        BadCase{"RecommendWarmupOverTraining",
+                "recommend --config group.yaml --trace trace.csv --slo 'tau_under<=1' --train-warmup 60d --out x.yaml",
+                "shorter than the training part"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST_F(ForecastRecommendCli, RecommendWritesAReadyConfig) {

@@ -46,8 +46,9 @@ TEST(Recommend, VariantsOfEachFamily) {
   // No reactive target whose tolerance band reaches saturated utilisation (1.0).
   for (const auto& c : MakeVariants(g, "reactive"))
     for (const auto& p : c.group.policies)
-      if (p.kind == config::PolicyKind::kTargetTracking && c.family == "reactive")
+      if (p.kind == config::PolicyKind::kTargetTracking && c.family == "reactive") {
         EXPECT_LT(p.target_tracking.target * (1 + p.target_tracking.tolerance.up), 1.0) << c.label;
+      }
   EXPECT_EQ(MakeVariants(g, "predictive").size(), 1u + 36u);
   EXPECT_EQ(MakeVariants(g, "hybrid").size(), 1u + 162u);
   EXPECT_EQ(MakeVariants(g, "all").size(), 1u + 44u + 36u + 162u);
@@ -64,7 +65,9 @@ TEST(Recommend, VariantsOfEachFamily) {
       EXPECT_EQ(p.predictive.skip_scale_down_window, skip) << c.label;
       EXPECT_EQ(p.predictive.peak, peak) << c.label;
     }
-    if (skip) EXPECT_EQ(c.group.behavior.scale_down.stabilization_window, 600) << c.label;
+    if (skip) {
+      EXPECT_EQ(c.group.behavior.scale_down.stabilization_window, 600) << c.label;
+    }
   }
   EXPECT_EQ(skips, 54);
   EXPECT_EQ(peaks, 81);
@@ -114,7 +117,9 @@ TEST(Recommend, PicksTheCheapestThatMeetsAndIsDeterministic) {
   const Candidate& chosen = a->candidates[a->chosen];
   EXPECT_TRUE(chosen.meets);
   for (const auto& c : a->candidates)
-    if (c.meets) EXPECT_LE(chosen.train.cost, c.train.cost) << c.label;
+    if (c.meets) {
+      EXPECT_LE(chosen.train.cost, c.train.cost) << c.label;
+    }
   EXPECT_DOUBLE_EQ(a->split, 86400);
   EXPECT_GT(a->test.steps, 0);
   opt.threads = 1;
@@ -122,6 +127,30 @@ TEST(Recommend, PicksTheCheapestThatMeetsAndIsDeterministic) {
   ASSERT_TRUE(b.ok());
   EXPECT_EQ(a->chosen, b->chosen);
   EXPECT_EQ(a->test.cost, b->test.cost);
+}
+
+// Every candidate is scored on the training part after the same warm-up: a predictive policy
+// has no forecast in its first day, so scoring that day would score its fallback.
+TEST(Recommend, ScoresTheTrainingPartAfterAWarmUp) {
+  RecommendOptions opt;
+  opt.family = "reactive";
+  opt.step = 10;
+  auto slo = ParseSlo("tau_under<=5");
+  ASSERT_TRUE(slo.ok());
+  auto byDefault = Recommend(Base(), Wave(), *slo, opt);  // training part: one day
+  ASSERT_TRUE(byDefault.ok()) << byDefault.status().message();
+  EXPECT_DOUBLE_EQ(byDefault->train_from, 43200);  // half of a training part shorter than 2 days
+  for (const auto& c : byDefault->candidates) EXPECT_EQ(c.train.steps, (86400 - 43200) / 10) << c.label;
+  opt.train_warmup = 0;
+  auto none = Recommend(Base(), Wave(), *slo, opt);
+  ASSERT_TRUE(none.ok());
+  EXPECT_DOUBLE_EQ(none->train_from, 0);
+  EXPECT_EQ(none->candidates.front().train.steps, 86400 / 10);
+  opt.train_warmup = 86400;  // the whole training part: nothing left to score
+  auto all = Recommend(Base(), Wave(), *slo, opt);
+  ASSERT_FALSE(all.ok());
+  EXPECT_EQ(all.status().exit_code(), 2);
+  EXPECT_NE(all.status().message().find("--train-warmup"), std::string::npos) << all.status().message();
 }
 
 TEST(Recommend, SaysWhenNothingMeetsAndNamesTheClosest) {
