@@ -3,8 +3,8 @@
 // Members: seasonal naive daily and weekly, ets, regression, moving_average and level_seasonal
 // (simple_models.cc), each fitted
 // on the whole window; a member whose Fit fails is left out. From every calibration origin
-// (every 2 hours over the last 7 days of the window, intervals.cc) each member forecasts from the
-// data before the origin. At lead k a member's weight is proportional to MAE_k^-2, where MAE_k
+// (every hour over the last 7 days of the window, intervals.cc) each member forecasts from the
+// data before the origin, at the leads the weights and the intervals read. At lead k a member's weight is proportional to MAE_k^-2, where MAE_k
 // is the median over those origins of its mean absolute error at leads k +/- k/4 (anchor leads, weights
 // interpolated between them): weights depend on the horizon, so the level-following models
 // lead the first hour and the seasonal ones the day. The squared inverse favours the best
@@ -21,15 +21,14 @@ namespace tide::forecast {
 namespace {
 
 constexpr double kWeightPower = 2;
-// Calibration origins every 2 hours over the last 7 days (84 origins: 12 times of day, 7
-// days each) rather than the members' hourly ones (168): half the paths, for the speed
-// budget (bench/README.md); accuracy and coverage on bench/forecast_vs_r were unchanged
-// within noise.
+// Calibration origins every hour over the last 7 days (168 origins: 24 times of day, 7 days
+// each), as the members' own intervals. Every 2 hours (84) was tried for speed and rejected:
+// the 95 % intervals then covered 91 % on simulated noise (docs/FORECASTING.md, "Speed").
 constexpr double kOriginStride = 3600;
-// The ETS member's parameters are fitted on the last 8 days (its states still run over the
-// whole window): half the fit's time. Measured on bench/forecast_vs_r, the ensemble's accuracy
-// did not move (ALL_5min MASE_s 1 h 0.421 -> 0.423, 24 h 0.600 -> 0.598), while `ets` alone,
-// which keeps the whole window, would lose (0.476 -> 0.514 at 1 h).
+// The ETS member's parameters are fitted on the last 10 days (its states still run over the
+// whole window): fewer filter steps per evaluation of the fit. Shorter windows (4-8 days) were
+// measured and rejected: WC98's 1 h error rose 4-10 % (docs/FORECASTING.md, "Speed"); `ets`
+// alone keeps the whole window.
 constexpr int kEtsFitDays = 10;
 
 class Ensemble final : public Model {
@@ -74,59 +73,83 @@ class Ensemble final : public Model {
     int min_origin = 0;
     for (const auto& m : members_) min_origin = std::max(min_origin, m->min_origin());
     std::vector<int> origins = CalibrationOrigins(n, min_origin, fitted_.step, kOriginStride);
-    const size_t nm = members_.size();
-    // paths[m][i]: member m from origin i.
-    std::vector<std::vector<std::vector<double>>> paths(nm);
-    for (size_t m = 0; m < nm; ++m)
-      for (int o : origins) paths[m].push_back(members_[m]->Path(o, std::min(horizon, n - o)));
-    std::vector<std::vector<double>> w = Weights(origins, paths, horizon);
-    std::vector<std::vector<double>> combined;
-    for (size_t i = 0; i < origins.size(); ++i) {
-      std::vector<double> c(paths[0][i].size(), 0);
-      for (size_t m = 0; m < nm; ++m)
-        for (size_t k = 0; k < c.size(); ++k) c[k] += w[k][m] * paths[m][i][k];
-      combined.push_back(std::move(c));
+    const std::vector<int> anchors = AnchorLeads(horizon);
+    // Only the leads the weights and the intervals read are forecast from the origins.
+    std::vector<char> used(std::max(horizon, 0), 0);
+    for (int k : anchors) {
+      const WeightWindow ww = WeightWindowAt(k, horizon);
+      for (int j = ww.lo; j <= ww.hi; j += ww.thin) used[j] = 1;
     }
+    for (int j : CalibrationLeads(horizon, origins.size())) used[j] = 1;
+    std::vector<int> leads, index_of(used.size(), -1);
+    for (int j = 0; j < horizon; ++j)
+      if (used[j]) index_of[j] = static_cast<int>(leads.size()), leads.push_back(j);
+    const int nl = static_cast<int>(leads.size());
+    const int nm = static_cast<int>(members_.size());
+    // paths[(i * nl + j) * nm + m]: member m from origin i at leads[j].
+    std::vector<double> paths(origins.size() * nl * nm);
+    for (size_t i = 0; i < origins.size(); ++i)
+      for (int m = 0; m < nm; ++m)
+        members_[m]->PathAt(origins[i], leads.data(), nl, &paths[i * nl * nm + m], nm);
+    std::vector<std::vector<double>> w = Weights(origins, anchors, index_of, paths, nl, horizon);
+    std::vector<double> combined(origins.size() * nl, 0);
+    for (size_t i = 0; i < origins.size(); ++i)
+      for (int j = 0; j < nl; ++j) {
+        const double* p = &paths[(i * nl + j) * nm];
+        const std::vector<double>& wk = w[leads[j]];
+        double c = 0;
+        for (int m = 0; m < nm; ++m) c += wk[m] * p[m];
+        combined[i * nl + j] = c;
+      }
     std::vector<double> mean(horizon, 0);
-    for (size_t m = 0; m < nm; ++m) {
+    for (int m = 0; m < nm; ++m) {
       std::vector<double> p = members_[m]->Path(n, horizon);
       for (int k = 0; k < horizon; ++k) mean[k] += w[k][m] * p[k];
     }
     double floor = LevelFloor(y);
     Forecast f = MakeForecast("ensemble", fitted_, std::move(mean),
-                              QuantilesFromPaths(y, origins, combined, horizon, floor), floor);
+                              QuantilesFromPaths(y, origins, leads, combined, horizon, floor), floor);
     f.note = note_;
     return f;
   }
 
  private:
-  // w[k][m]: weight of member m at lead k (sums to 1 over m).
+  // A member's error at anchor lead k: its MAE over leads k +/- k/4, thinned to about 16 leads.
+  struct WeightWindow {
+    int lo, hi, thin;
+  };
+  static WeightWindow WeightWindowAt(int k, int h) {
+    const int lo = std::max(0, k - k / 4), hi = k + k / 4;
+    return {lo, std::min(hi, h - 1), std::max(1, (hi - lo + 1) / 16)};
+  }
+
+  // w[k][m]: weight of member m at lead k (sums to 1 over m). `paths` as in Predict.
   std::vector<std::vector<double>> Weights(const std::vector<int>& origins,
-                                           const std::vector<std::vector<std::vector<double>>>& paths,
-                                           int h) const {
+                                           const std::vector<int>& anchors,
+                                           const std::vector<int>& index_of,
+                                           const std::vector<double>& paths, int nl, int h) const {
     const auto& y = fitted_.values;
     const int n = static_cast<int>(y.size());
     const size_t nm = members_.size();
-    std::vector<int> anchors;
-    for (double a = 0; a < h; a = std::max(a + 1, std::floor(a * 1.35))) anchors.push_back(static_cast<int>(a));
-    if (anchors.back() != h - 1) anchors.push_back(h - 1);
     std::vector<std::vector<double>> aw;
     std::vector<double> last(nm, 1.0 / nm);
     double level = 0;
     for (double v : y) level += std::fabs(v) / n;
     std::vector<std::vector<double>> per_origin(nm);
+    std::vector<double> mae(nm);
     for (int k : anchors) {
       // Each member's MAE over the lead window, per origin; the median over origins is the
       // member's error at this lead (robust: a flash crowd in one origin does not decide).
       for (auto& v : per_origin) v.clear();
-      const int lo = std::max(0, k - k / 4), hi = k + k / 4;
-      const int thin = std::max(1, (hi - lo + 1) / 16);
+      const WeightWindow ww = WeightWindowAt(k, h);
       for (size_t i = 0; i < origins.size(); ++i) {
-        std::vector<double> mae(nm, 0);
+        std::fill(mae.begin(), mae.end(), 0.0);
         int cnt = 0;
-        for (int j = lo; j <= hi; j += thin) {
-          if (origins[i] + j >= n || j >= static_cast<int>(paths[0][i].size())) break;
-          for (size_t m = 0; m < nm; ++m) mae[m] += std::fabs(y[origins[i] + j] - paths[m][i][j]);
+        for (int j = ww.lo; j <= ww.hi; j += ww.thin) {
+          if (origins[i] + j >= n) break;
+          const double* p = &paths[(i * nl + index_of[j]) * nm];
+          const double yv = y[origins[i] + j];
+          for (size_t m = 0; m < nm; ++m) mae[m] += std::fabs(yv - p[m]);
           ++cnt;
         }
         if (cnt == 0) continue;

@@ -10,7 +10,7 @@
 // seasonal state of the target's slot.
 // alpha in [0.01, 0.99], beta = alpha * f with f in [0, 0.5] (so beta <= alpha), gamma in
 // [0, 0.5], phi in [0.8, 0.98] are fitted by Nelder-Mead on the one-step sum of squared errors
-// (over the whole window; the ensemble's member over its last 8 days, ensemble.cc).
+// (over the whole window; the ensemble's member over its last 10 days, ensemble.cc).
 // The seasonal period is one day when the series holds two days, else none (damped Holt).
 // Multiplicative seasonality is used when the series is positive and the daily spread grows
 // with the daily mean (correlation of per-day means and standard deviations > 0.5): one
@@ -61,22 +61,22 @@ class Ets final : public PathModel {
 
   int min_origin() const override { return std::max(2, m_); }
 
-  std::vector<double> Path(int origin, int h) const override {
-    std::vector<double> out(h);
+  void PathAt(int origin, const int* leads, int count, double* out, int stride) const override {
     const double l = level_[origin], b = trend_[origin];
-    double damp = 0;
-    for (int k = 0; k < h; ++k) {
-      damp = damp * params_.phi + params_.phi;
+    double damp = 0;  // phi + phi^2 + ... + phi^(k+1), accumulated up to each lead
+    int done = -1;
+    for (int i = 0; i < count; ++i) {
+      const int k = leads[i];
+      for (; done < k; ++done) damp = damp * params_.phi + params_.phi;
       double mu = l + damp * b;
       if (m_ == 0) {
-        out[k] = mu;
+        out[i * stride] = mu;
         continue;
       }
       int j = origin + k - m_ * ((k + m_) / m_);
       double sv = j >= 0 ? season_[j] : init_season_[((j % m_) + m_) % m_];
-      out[k] = mult_ ? mu * sv : mu + sv;
+      out[i * stride] = mult_ ? mu * sv : mu + sv;
     }
-    return out;
   }
 
   EtsFit fit() const { return {params_.alpha, params_.beta, params_.gamma, params_.phi, mult_, m_}; }

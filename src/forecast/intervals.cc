@@ -74,40 +74,80 @@ std::vector<int> CalibrationOrigins(int n, int min_origin, double step, double s
   return out;
 }
 
-ErrorQuantiles QuantilesFromPaths(const std::vector<double>& y, const std::vector<int>& origins,
-                                  const std::vector<std::vector<double>>& paths, int h,
-                                  double level_floor) {
-  const int n = static_cast<int>(y.size());
-  const double level = MeanLevel(y);
-  // Anchor leads (0-based), roughly geometric; quantiles between anchors are interpolated.
+std::vector<int> AnchorLeads(int h) {
   std::vector<int> anchors;
   for (double a = 0; a < h; a = std::max(a + 1, std::floor(a * 1.35))) anchors.push_back(static_cast<int>(a));
-  if (anchors.back() != h - 1) anchors.push_back(h - 1);
+  if (!anchors.empty() && anchors.back() != h - 1) anchors.push_back(h - 1);
+  return anchors;
+}
+
+namespace {
+
+// The errors pooled for anchor lead k: leads lo, lo + thin, ... <= hi (and < h). The window
+// is k +/- k/4; leads inside it are thinned so a pool holds about 800 errors (speed; the
+// 2.5 % tail still rests on about 20 of them).
+struct PoolWindow {
+  int lo, hi, thin;
+};
+PoolWindow PoolAt(int k, int h, size_t n_origins) {
+  const int w = k / 4;
+  const int thin = std::max<int>(1, static_cast<int>((2 * w + 1) * n_origins / 800));
+  return {std::max(0, k - w), std::min(k + w, h - 1), thin};
+}
+
+}  // namespace
+
+std::vector<int> CalibrationLeads(int h, size_t n_origins) {
+  std::vector<char> used(std::max(h, 0), 0);
+  for (int k : AnchorLeads(h)) {
+    const PoolWindow p = PoolAt(k, h, n_origins);
+    for (int j = p.lo; j <= p.hi; j += p.thin) used[j] = 1;
+  }
+  std::vector<int> out;
+  for (int j = 0; j < h; ++j)
+    if (used[j]) out.push_back(j);
+  return out;
+}
+
+ErrorQuantiles QuantilesFromPaths(const std::vector<double>& y, const std::vector<int>& origins,
+                                  const std::vector<int>& leads, const std::vector<double>& paths,
+                                  int h, double level_floor) {
+  const int n = static_cast<int>(y.size());
+  const double level = MeanLevel(y);
+  const std::vector<int> anchors = AnchorLeads(h);
+  std::vector<int> index_of(std::max(h, 0), -1);
+  for (size_t j = 0; j < leads.size(); ++j) index_of[leads[j]] = static_cast<int>(j);
+  const size_t row = leads.size();
   std::vector<double> aq[4];
   const double qs[4] = {0.025, 0.10, 0.90, 0.975};
   std::vector<double> pool;
   // Until an anchor has 8 errors (short series), fall back to the spread of the series itself
-  // around its mean: wide, but never a silent zero-width interval.
+  // around its mean: wide, but never a silent zero-width interval. (Computed only when needed.)
   double last[4] = {0, 0, 0, 0};
-  double mean = 0;
-  for (double v : y) mean += v / std::max(1, n);
-  for (double v : y) pool.push_back((v - mean) / Scale(mean, level_floor, level));
-  Quantiles4(pool, qs, last);
+  bool have_last = false;
   for (int k : anchors) {
     pool.clear();
-    int w = k / 4;
-    // Leads inside the window are thinned so a pool holds about 800 errors (speed; the 2.5 %
-    // tail still rests on about 20 of them).
-    int thin = std::max<int>(1, static_cast<int>((2 * w + 1) * origins.size() / 800));
+    const PoolWindow p = PoolAt(k, h, origins.size());
     for (size_t i = 0; i < origins.size(); ++i) {
-      const auto& p = paths[i];
-      for (int j = std::max(0, k - w); j <= k + w && j < static_cast<int>(p.size()); j += thin) {
+      const double* path = paths.data() + i * row;
+      for (int j = p.lo; j <= p.hi; j += p.thin) {
         int t = origins[i] + j;
         if (t >= n) break;
-        pool.push_back((y[t] - p[j]) / Scale(p[j], level_floor, level));
+        const double f = path[index_of[j]];
+        pool.push_back((y[t] - f) / Scale(f, level_floor, level));
       }
     }
-    if (pool.size() >= 8) Quantiles4(pool, qs, last);  // else: keep the last anchor's
+    if (pool.size() >= 8) {
+      Quantiles4(pool, qs, last);
+      have_last = true;
+    } else if (!have_last) {  // keep the last anchor's, or the series' own spread
+      double mean = 0;
+      for (double v : y) mean += v / std::max(1, n);
+      pool.clear();
+      for (double v : y) pool.push_back((v - mean) / Scale(mean, level_floor, level));
+      Quantiles4(pool, qs, last);
+      have_last = true;
+    }
     for (int q = 0; q < 4; ++q) aq[q].push_back(last[q]);
   }
   ErrorQuantiles out;
@@ -150,14 +190,23 @@ Forecast MakeForecast(const std::string& model, const Series& s, std::vector<dou
   return f;
 }
 
+std::vector<double> PathModel::Path(int origin, int h) const {
+  std::vector<int> leads(std::max(h, 0));
+  for (int k = 0; k < h; ++k) leads[k] = k;
+  std::vector<double> out(leads.size());
+  PathAt(origin, leads.data(), h, out.data(), 1);
+  return out;
+}
+
 Forecast PathModel::Predict(int horizon) const {
   const int n = static_cast<int>(fitted_.values.size());
   std::vector<int> origins = CalibrationOrigins(n, min_origin(), fitted_.step);
-  std::vector<std::vector<double>> paths;
-  paths.reserve(origins.size());
-  for (int o : origins) paths.push_back(Path(o, std::min(horizon, n - o)));
+  const std::vector<int> leads = CalibrationLeads(horizon, origins.size());
+  const int nl = static_cast<int>(leads.size());
+  std::vector<double> paths(origins.size() * leads.size());
+  for (size_t i = 0; i < origins.size(); ++i) PathAt(origins[i], leads.data(), nl, &paths[i * nl], 1);
   double floor = LevelFloor(fitted_.values);
-  ErrorQuantiles q = QuantilesFromPaths(fitted_.values, origins, paths, horizon, floor);
+  ErrorQuantiles q = QuantilesFromPaths(fitted_.values, origins, leads, paths, horizon, floor);
   return MakeForecast(name(), fitted_, Path(n, horizon), q, floor);
 }
 

@@ -78,20 +78,19 @@ class Regression final : public PathModel {
 
   int min_origin() const override { return std::min(n_, p_ + l_); }
 
-  std::vector<double> Path(int origin, int h) const override {
-    std::vector<double> out(h);
+  void PathAt(int origin, const int* leads, int count, double* out, int stride) const override {
     const double dev = Dev(origin);
     size_t a = 0;
-    for (int k = 0; k < h; ++k) {
+    for (int i = 0; i < count; ++i) {
+      const int k = leads[i];
       while (a + 1 < anchors_.size() && anchors_[a + 1] <= k) ++a;
       double beta = betas_.empty() ? 0 : betas_[a];
       if (a + 1 < anchors_.size()) {
         double f = static_cast<double>(k - anchors_[a]) / (anchors_[a + 1] - anchors_[a]);
         beta += f * (betas_[a + 1] - betas_[a]);
       }
-      out[k] = Prof(origin, origin + k) + beta * dev;
+      out[i * stride] = Prof(origin, origin + k) + beta * dev;
     }
-    return out;
   }
 
  private:
