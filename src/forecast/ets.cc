@@ -128,39 +128,46 @@ class Ets final : public PathModel {
   }
 
   // The filter specialised at compile time (it is the inner loop of the fit); the seasonal
-  // slot is a counter, not a division per step.
+  // slot is a counter, not a division per step. It is the equations above rewritten so that
+  // one step's forecast depends on the last one through a single multiply-add (the fit is
+  // bound by this chain's latency, not by arithmetic): with z = y / s, r = s / max(s, 1e-6)
+  // (= 1 unless s is clamped) in the multiplicative case, z = y - s, r = 1 in the additive one,
+  // the scaled error is e' = z - r mu (= e / s, or e), and
+  //   l' = mu + a e',   b' = phi b + b_ e',   mu' = l' + phi b' = mu + (a + phi b_) e' + phi^2 b
+  //      = (1 - c r) mu + phi^2 b + c z   with c = a + phi b_;   b' = phi b + b_ z - b_ r mu.
+  // The stored level is l = mu - phi b.
   template <bool kMult, bool kKeep>
   double Filter(const Params& p) {
     const auto& y = fitted_.values;
     const int n = static_cast<int>(y.size());
     std::vector<double> seas = init_season_;
-    double l = l0_, b = b0_, sse = 0;
+    double b = b0_, mu = l0_ + p.phi * b0_, sse = 0;
     if (kKeep) level_.resize(n + 1), trend_.resize(n + 1), season_.resize(n);
     const bool seasonal = m_ > 0;
     const double none = kMult ? 1.0 : 0.0;
+    const double c = p.alpha + p.phi * p.beta, phi2 = p.phi * p.phi;
     int slot = 0;
     for (int t = 0; t < n; ++t) {
-      if (kKeep) level_[t] = l, trend_[t] = b;
-      double mu = l + p.phi * b;
-      double sv = seasonal ? seas[slot] : none;
-      double yhat = kMult ? mu * sv : mu + sv;
-      double e = y[t] - yhat;
-      sse += e * e;
+      if (kKeep) level_[t] = mu - p.phi * b, trend_[t] = b;
+      const double sv = seasonal ? seas[slot] : none;
+      double z, r, e;
       if (kMult) {
-        // 1/s does not depend on this step's level, so it stays off the loop's critical path.
-        double inv = 1.0 / std::max(sv, 1e-6);
-        l = mu + p.alpha * e * inv;
-        b = p.phi * b + p.beta * e * inv;
+        // 1/s does not depend on this step's level, so it stays off the chain.
+        const double inv = 1.0 / std::max(sv, 1e-6);
+        z = y[t] * inv, r = sv * inv, e = y[t] - mu * sv;
         if (seasonal) seas[slot] = sv + p.gamma * e / std::max(mu, 1e-9);
       } else {
-        l = mu + p.alpha * e;
-        b = p.phi * b + p.beta * e;
+        z = y[t] - sv, r = 1, e = z - mu;
         if (seasonal) seas[slot] = sv + p.gamma * e;
       }
+      sse += e * e;
+      const double mu_next = (1 - c * r) * mu + (phi2 * b + c * z);
+      b = (p.phi * b + p.beta * z) - (p.beta * r) * mu;
+      mu = mu_next;
       if (kKeep && seasonal) season_[t] = seas[slot];
       if (seasonal && ++slot == m_) slot = 0;
     }
-    if (kKeep) level_[n] = l, trend_[n] = b;
+    if (kKeep) level_[n] = mu - p.phi * b, trend_[n] = b;
     return std::isfinite(sse) ? sse : 1e300;
   }
 
