@@ -74,32 +74,56 @@ class Ensemble final : public Model {
     for (const auto& m : members_) min_origin = std::max(min_origin, m->min_origin());
     std::vector<int> origins = CalibrationOrigins(n, min_origin, fitted_.step, kOriginStride);
     const std::vector<int> anchors = AnchorLeads(horizon);
+    const std::vector<int> cal = CalibrationLeads(horizon, origins.size());
     // Only the leads the weights and the intervals read are forecast from the origins.
     std::vector<char> used(std::max(horizon, 0), 0);
     for (int k : anchors) {
       const WeightWindow ww = WeightWindowAt(k, horizon);
       for (int j = ww.lo; j <= ww.hi; j += ww.thin) used[j] = 1;
     }
-    for (int j : CalibrationLeads(horizon, origins.size())) used[j] = 1;
+    for (int j : cal) used[j] = 1;
     std::vector<int> leads, index_of(used.size(), -1);
     for (int j = 0; j < horizon; ++j)
       if (used[j]) index_of[j] = static_cast<int>(leads.size()), leads.push_back(j);
-    const int nl = static_cast<int>(leads.size());
+    const int nl = static_cast<int>(leads.size()), ncal = static_cast<int>(cal.size());
     const int nm = static_cast<int>(members_.size());
-    // paths[(i * nl + j) * nm + m]: member m from origin i at leads[j].
-    std::vector<double> paths(origins.size() * nl * nm);
-    for (size_t i = 0; i < origins.size(); ++i)
-      for (int m = 0; m < nm; ++m)
-        members_[m]->PathAt(origins[i], leads.data(), nl, &paths[i * nl * nm + m], nm);
-    std::vector<std::vector<double>> w = Weights(origins, anchors, index_of, paths, nl, horizon);
-    std::vector<double> combined(origins.size() * nl, 0);
-    for (size_t i = 0; i < origins.size(); ++i)
-      for (int j = 0; j < nl; ++j) {
-        const double* p = &paths[(i * nl + j) * nm];
-        const std::vector<double>& wk = w[leads[j]];
+    const size_t no = origins.size();
+    // Per origin, while its paths are in cache: each member's MAE over every anchor's weight
+    // window (mae[(a * no + i) * nm + m], counted in has[a * no + i]), and the paths at the
+    // calibration leads (kept[(i * ncal + j) * nm + m] at cal[j]) for the ensemble's intervals.
+    std::vector<double> block(static_cast<size_t>(nl) * nm), mae(anchors.size() * no * nm, 0);
+    std::vector<char> has(anchors.size() * no, 0);
+    std::vector<double> kept(no * ncal * nm);
+    for (size_t i = 0; i < no; ++i) {
+      const int o = origins[i];
+      for (int m = 0; m < nm; ++m) members_[m]->PathAt(o, leads.data(), nl, &block[m], nm);
+      for (size_t a = 0; a < anchors.size(); ++a) {
+        const WeightWindow ww = WeightWindowAt(anchors[a], horizon);
+        double* acc = &mae[(a * no + i) * nm];
+        int cnt = 0;
+        for (int j = ww.lo; j <= ww.hi; j += ww.thin) {
+          if (o + j >= n) break;
+          const double* p = &block[static_cast<size_t>(index_of[j]) * nm];
+          const double yv = y[o + j];
+          for (int m = 0; m < nm; ++m) acc[m] += std::fabs(yv - p[m]);
+          ++cnt;
+        }
+        if (cnt == 0) continue;
+        for (int m = 0; m < nm; ++m) acc[m] /= cnt;
+        has[a * no + i] = 1;
+      }
+      for (int j = 0; j < ncal; ++j)
+        std::copy_n(&block[static_cast<size_t>(index_of[cal[j]]) * nm], nm, &kept[(i * ncal + j) * nm]);
+    }
+    std::vector<std::vector<double>> w = Weights(anchors, mae, has, no, horizon);
+    std::vector<double> combined(no * ncal, 0);
+    for (size_t i = 0; i < no; ++i)
+      for (int j = 0; j < ncal; ++j) {
+        const double* p = &kept[(i * ncal + j) * nm];
+        const std::vector<double>& wk = w[cal[j]];
         double c = 0;
         for (int m = 0; m < nm; ++m) c += wk[m] * p[m];
-        combined[i * nl + j] = c;
+        combined[i * ncal + j] = c;
       }
     std::vector<double> mean(horizon, 0);
     for (int m = 0; m < nm; ++m) {
@@ -108,7 +132,7 @@ class Ensemble final : public Model {
     }
     double floor = LevelFloor(y);
     Forecast f = MakeForecast("ensemble", fitted_, std::move(mean),
-                              QuantilesFromPaths(y, origins, leads, combined, horizon, floor), floor);
+                              QuantilesFromPaths(y, origins, cal, combined, horizon, floor), floor);
     f.note = note_;
     return f;
   }
@@ -123,11 +147,11 @@ class Ensemble final : public Model {
     return {lo, std::min(hi, h - 1), std::max(1, (hi - lo + 1) / 16)};
   }
 
-  // w[k][m]: weight of member m at lead k (sums to 1 over m). `paths` as in Predict.
-  std::vector<std::vector<double>> Weights(const std::vector<int>& origins,
-                                           const std::vector<int>& anchors,
-                                           const std::vector<int>& index_of,
-                                           const std::vector<double>& paths, int nl, int h) const {
+  // w[k][m]: weight of member m at lead k (sums to 1 over m), from the per-origin MAEs at the
+  // anchors (`mae`, `has` as in Predict).
+  std::vector<std::vector<double>> Weights(const std::vector<int>& anchors,
+                                           const std::vector<double>& mae,
+                                           const std::vector<char>& has, size_t no, int h) const {
     const auto& y = fitted_.values;
     const int n = static_cast<int>(y.size());
     const size_t nm = members_.size();
@@ -136,24 +160,13 @@ class Ensemble final : public Model {
     double level = 0;
     for (double v : y) level += std::fabs(v) / n;
     std::vector<std::vector<double>> per_origin(nm);
-    std::vector<double> mae(nm);
-    for (int k : anchors) {
-      // Each member's MAE over the lead window, per origin; the median over origins is the
-      // member's error at this lead (robust: a flash crowd in one origin does not decide).
+    for (size_t a = 0; a < anchors.size(); ++a) {
+      // The median over origins of a member's MAE is its error at this lead (robust: a flash
+      // crowd in one origin does not decide).
       for (auto& v : per_origin) v.clear();
-      const WeightWindow ww = WeightWindowAt(k, h);
-      for (size_t i = 0; i < origins.size(); ++i) {
-        std::fill(mae.begin(), mae.end(), 0.0);
-        int cnt = 0;
-        for (int j = ww.lo; j <= ww.hi; j += ww.thin) {
-          if (origins[i] + j >= n) break;
-          const double* p = &paths[(i * nl + index_of[j]) * nm];
-          const double yv = y[origins[i] + j];
-          for (size_t m = 0; m < nm; ++m) mae[m] += std::fabs(yv - p[m]);
-          ++cnt;
-        }
-        if (cnt == 0) continue;
-        for (size_t m = 0; m < nm; ++m) per_origin[m].push_back(mae[m] / cnt);
+      for (size_t i = 0; i < no; ++i) {
+        if (!has[a * no + i]) continue;
+        for (size_t m = 0; m < nm; ++m) per_origin[m].push_back(mae[(a * no + i) * nm + m]);
       }
       if (per_origin[0].size() >= 8) {
         double total = 0;

@@ -73,7 +73,7 @@ class Ets final : public PathModel {
         out[i * stride] = mu;
         continue;
       }
-      int j = origin + k - m_ * ((k + m_) / m_);
+      int j = origin + k - (k < m_ ? m_ : m_ * ((k + m_) / m_));  // no division in the first period
       double sv = j >= 0 ? season_[j] : init_season_[((j % m_) + m_) % m_];
       out[i * stride] = mult_ ? mu * sv : mu + sv;
     }

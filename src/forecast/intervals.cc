@@ -31,24 +31,33 @@ void SelectMany(double* base, double* first, double* last, const int* kb, const 
 }
 
 // The qs[0..3] quantiles of v (linear interpolation between order statistics, as R's type
-// 7); reorders v.
+// 7); reorders v. Only the lower order statistic of each pair is selected; the upper one is
+// the smallest value after it, up to the next selected position.
 void Quantiles4(std::vector<double>& v, const double qs[4], double out[4]) {
   if (v.empty()) {
     for (int q = 0; q < 4; ++q) out[q] = 0;
     return;
   }
   const int n = static_cast<int>(v.size());
-  int ks[8], nk = 0;
+  int ks[4], nk = 0;
   for (int q = 0; q < 4; ++q) {
     int i = static_cast<int>(qs[q] * (n - 1));
-    for (int k : {i, std::min(i + 1, n - 1)})
-      if (nk == 0 || ks[nk - 1] < k) ks[nk++] = k;
+    if (nk == 0 || ks[nk - 1] < i) ks[nk++] = i;
   }
   SelectMany(v.data(), v.data(), v.data() + n, ks, ks + nk);
   for (int q = 0; q < 4; ++q) {
     double pos = qs[q] * (n - 1);
     int i = static_cast<int>(pos);
-    double a = v[i], b = v[std::min(i + 1, n - 1)];
+    double a = v[i], b = a;
+    if (i + 1 < n) {
+      int next = n;
+      for (int t = 0; t < nk; ++t)
+        if (ks[t] > i) {
+          next = ks[t];
+          break;
+        }
+      b = *std::min_element(v.data() + i + 1, v.data() + next);
+    }
     out[q] = a + (b - a) * (pos - i);
   }
 }

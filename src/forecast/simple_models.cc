@@ -30,7 +30,7 @@ class SeasonalNaive final : public PathModel {
   void PathAt(int origin, const int* leads, int count, double* out, int stride) const override {
     for (int i = 0; i < count; ++i) {
       const int k = leads[i];
-      out[i * stride] = fitted_.values[origin + k - m_ * ((k + m_) / m_)];
+      out[i * stride] = fitted_.values[origin + k - (k < m_ ? m_ : m_ * ((k + m_) / m_))];
     }
   }
 
