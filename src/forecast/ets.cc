@@ -124,7 +124,48 @@ class Ets final : public PathModel {
   // Runs the filter; returns the one-step SSE. With `keep`, stores the state at every origin.
   double Run(const Params& p, bool keep) {
     if (keep) return mult_ ? Filter<true, true>(p) : Filter<false, true>(p);
+    if (!mult_ && m_ > 0) return SseAdditivePairs(p);
     return mult_ ? Filter<true, false>(p) : Filter<false, false>(p);
+  }
+
+  // The one-step SSE of the additive seasonal filter (what Filter<false, false> returns, up to
+  // rounding), two steps at a time: with r = 1 the state update is linear with a constant
+  // matrix, x' = M x + (c, b_) z with x = (mu, b) and M = [[1 - c, phi^2], [-b_, phi]], so
+  //   x(t+2) = M^2 x(t) + M (c, b_) z(t) + (c, b_) z(t+1)
+  // and the chain from one pair to the next is one multiply and two adds for two steps. The
+  // forecast mu(t+1) that the second step's error needs is computed off that chain.
+  double SseAdditivePairs(const Params& p) {
+    const auto& y = fitted_.values;
+    const int n = static_cast<int>(y.size());
+    std::vector<double> seas = init_season_;
+    const double phi = p.phi, beta = p.beta, g = p.gamma;
+    const double c = p.alpha + phi * beta, phi2 = phi * phi, a = 1 - c;
+    const double p11 = a * a - phi2 * beta, p12 = a * phi2 + phi2 * phi;
+    const double p21 = -beta * a - phi * beta, p22 = phi * phi - beta * phi2;
+    const double k1 = a * c + phi2 * beta, k2 = phi * beta - beta * c;
+    double b = b0_, mu = l0_ + phi * b0_, sse = 0;
+    int slot = 0;
+    int t = 0;
+    for (; t + 1 < n; t += 2) {
+      const int slot1 = slot + 1 == m_ ? 0 : slot + 1;
+      const double sv0 = seas[slot], sv1 = seas[slot1];
+      const double z0 = y[t] - sv0, z1 = y[t + 1] - sv1;
+      const double mu1 = a * mu + (phi2 * b + c * z0);
+      const double e0 = z0 - mu, e1 = z1 - mu1;
+      sse += e0 * e0 + e1 * e1;
+      seas[slot] = sv0 + g * e0;
+      seas[slot1] = sv1 + g * e1;
+      const double kmu = k1 * z0 + c * z1, kb = k2 * z0 + beta * z1;
+      const double mu2 = p11 * mu + (p12 * b + kmu);
+      b = p22 * b + (p21 * mu + kb);
+      mu = mu2;
+      slot = slot1 + 1 == m_ ? 0 : slot1 + 1;
+    }
+    if (t < n) {  // an odd last step
+      const double sv = seas[slot], e = y[t] - sv - mu;
+      sse += e * e;
+    }
+    return std::isfinite(sse) ? sse : 1e300;
   }
 
   // The filter specialised at compile time (it is the inner loop of the fit); the seasonal
