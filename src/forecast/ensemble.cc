@@ -172,7 +172,7 @@ class Ensemble final : public Model {
         double total = 0;
         for (size_t m = 0; m < nm; ++m) {
           auto& v = per_origin[m];
-          std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
+          Select(v.data(), v.data() + v.size() / 2, v.data() + v.size());
           last[m] = std::pow(v[v.size() / 2] + 1e-9 * (level + 1e-9), -kWeightPower);
           total += last[m];
         }

@@ -19,13 +19,55 @@ double Scale(double yhat, double floor, double level) {
   return std::sqrt(std::max(yhat, floor) * std::max(level, floor));
 }
 
+}  // namespace
+
+void Select(double* first, double* kth, double* last) {
+  // Quickselect with a median-of-3 pivot and a branchless Lomuto partition: the comparisons
+  // of errors against a pivot are unpredictable, so a partition that does not branch on them
+  // beats std::nth_element's on pools of a few hundred (forecast_bench: auto 0.80x with this
+  // for the interval quantiles and the ensemble's medians). Ties and bad
+  // pivots are bounded: after 2 log2(n) + 8 rounds std::nth_element finishes the job.
+  if (last - first <= 1 || kth < first || kth >= last) return;
+  int rounds = 8;
+  for (auto m = last - first; m > 1; m >>= 1) rounds += 2;
+  while (last - first > 16) {
+    if (--rounds < 0) {
+      std::nth_element(first, kth, last);
+      return;
+    }
+    double* mid = first + (last - first) / 2;
+    double* hi = last - 1;
+    // Median of first, mid, hi into *hi (the pivot).
+    if (*mid < *first) std::swap(*mid, *first);
+    if (*hi < *first) std::swap(*hi, *first);
+    if (*mid < *hi) std::swap(*mid, *hi);
+    const double pivot = *hi;
+    double* j = first;
+    for (double* i = first; i < hi; ++i) {
+      const double x = *i;
+      const bool lt = x < pivot;
+      *i = *j;
+      *j = x;
+      j += lt;
+    }
+    std::swap(*j, *hi);  // [first, j) < pivot <= [j + 1, last)
+    if (kth == j) return;
+    if (kth < j) last = j;
+    else first = j + 1;
+  }
+  for (double* i = first + 1; i < last; ++i)  // insertion sort of the last few
+    for (double* k = i; k > first && *k < *(k - 1); --k) std::swap(*k, *(k - 1));
+}
+
+namespace {
+
 // Places the order statistics ks (ascending, distinct) of [first, last) at their positions
-// (base + k), as if the range were sorted: one nth_element per statistic, each on the part
+// (base + k), as if the range were sorted: one selection per statistic, each on the part
 // left between its neighbours (multiple selection).
 void SelectMany(double* base, double* first, double* last, const int* kb, const int* ke) {
   if (kb == ke || last - first <= 1) return;
   const int* mid = kb + (ke - kb) / 2;
-  std::nth_element(first, base + *mid, last);
+  Select(first, base + *mid, last);
   SelectMany(base, first, base + *mid, kb, mid);
   SelectMany(base, base + *mid + 1, last, mid + 1, ke);
 }
