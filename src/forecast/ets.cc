@@ -56,6 +56,9 @@ class Ets final : public PathModel {
     fitted_ = s;
     Initialise(y);
     Run(params_, true);
+    damp_.resize(std::max(2 * m_, 600));
+    for (size_t k = 0; k < damp_.size(); ++k)
+      damp_[k] = (k > 0 ? damp_[k - 1] : 0) * params_.phi + params_.phi;
     return Status::Ok();
   }
 
@@ -63,11 +66,17 @@ class Ets final : public PathModel {
 
   void PathAt(int origin, const int* leads, int count, double* out, int stride) const override {
     const double l = level_[origin], b = trend_[origin];
-    double damp = 0;  // phi + phi^2 + ... + phi^(k+1), accumulated up to each lead
-    int done = -1;
+    // damp = phi + phi^2 + ... + phi^(k+1): from the table up to its end, then accumulated.
+    const int cached = static_cast<int>(damp_.size());
+    double damp = cached > 0 ? damp_.back() : 0;
+    int done = cached - 1;
     for (int i = 0; i < count; ++i) {
       const int k = leads[i];
-      for (; done < k; ++done) damp = damp * params_.phi + params_.phi;
+      if (k < cached) {
+        damp = damp_[k];
+      } else {
+        for (; done < k; ++done) damp = damp * params_.phi + params_.phi;
+      }
       double mu = l + damp * b;
       if (m_ == 0) {
         out[i * stride] = mu;
@@ -218,6 +227,7 @@ class Ets final : public PathModel {
   double l0_ = 0, b0_ = 0;
   Params params_{0.5, 0, 0, 0.95};
   std::vector<double> init_season_, level_, trend_, season_;
+  std::vector<double> damp_;  // damp_[k] = phi + ... + phi^(k+1), for the paths' leads
 };
 
 }  // namespace
