@@ -89,17 +89,20 @@ class Ensemble final : public Model {
     const int nm = static_cast<int>(members_.size());
     const size_t no = origins.size();
     // Per origin, while its paths are in cache: each member's MAE over every anchor's weight
-    // window (mae[(a * no + i) * nm + m], counted in has[a * no + i]), and the paths at the
-    // calibration leads (kept[(i * ncal + j) * nm + m] at cal[j]) for the ensemble's intervals.
-    std::vector<double> block(static_cast<size_t>(nl) * nm), mae(anchors.size() * no * nm, 0);
-    std::vector<char> has(anchors.size() * no, 0);
-    std::vector<double> kept(no * ncal * nm);
+    // window (errs[a][m], one value per origin), and the paths at the calibration leads
+    // (kept[i][j * nm + m] at cal[j]) for the ensemble's intervals. (Many small buffers rather
+    // than a few large ones: a refit every simulated hour would otherwise fault fresh pages in.)
+    std::vector<double> block(static_cast<size_t>(nl) * nm), acc(nm);
+    std::vector<std::vector<std::vector<double>>> errs(anchors.size(), std::vector<std::vector<double>>(nm));
+    for (auto& e : errs)
+      for (auto& v : e) v.reserve(no);
+    std::vector<std::vector<double>> kept(no);
     for (size_t i = 0; i < no; ++i) {
       const int o = origins[i];
       for (int m = 0; m < nm; ++m) members_[m]->PathAt(o, leads.data(), nl, &block[m], nm);
       for (size_t a = 0; a < anchors.size(); ++a) {
         const WeightWindow ww = WeightWindowAt(anchors[a], horizon);
-        double* acc = &mae[(a * no + i) * nm];
+        std::fill(acc.begin(), acc.end(), 0.0);
         int cnt = 0;
         for (int j = ww.lo; j <= ww.hi; j += ww.thin) {
           if (o + j >= n) break;
@@ -109,17 +112,17 @@ class Ensemble final : public Model {
           ++cnt;
         }
         if (cnt == 0) continue;
-        for (int m = 0; m < nm; ++m) acc[m] /= cnt;
-        has[a * no + i] = 1;
+        for (int m = 0; m < nm; ++m) errs[a][m].push_back(acc[m] / cnt);
       }
+      kept[i].resize(static_cast<size_t>(ncal) * nm);
       for (int j = 0; j < ncal; ++j)
-        std::copy_n(&block[static_cast<size_t>(index_of[cal[j]]) * nm], nm, &kept[(i * ncal + j) * nm]);
+        std::copy_n(&block[static_cast<size_t>(index_of[cal[j]]) * nm], nm, &kept[i][static_cast<size_t>(j) * nm]);
     }
-    std::vector<std::vector<double>> w = Weights(anchors, mae, has, no, horizon);
+    std::vector<std::vector<double>> w = Weights(anchors, errs, horizon);
     std::vector<double> combined(no * ncal, 0);
     for (size_t i = 0; i < no; ++i)
       for (int j = 0; j < ncal; ++j) {
-        const double* p = &kept[(i * ncal + j) * nm];
+        const double* p = &kept[i][static_cast<size_t>(j) * nm];
         const std::vector<double>& wk = w[cal[j]];
         double c = 0;
         for (int m = 0; m < nm; ++m) c += wk[m] * p[m];
@@ -148,10 +151,10 @@ class Ensemble final : public Model {
   }
 
   // w[k][m]: weight of member m at lead k (sums to 1 over m), from the per-origin MAEs at the
-  // anchors (`mae`, `has` as in Predict).
+  // anchors (errs[a][m] as in Predict; reordered here).
   std::vector<std::vector<double>> Weights(const std::vector<int>& anchors,
-                                           const std::vector<double>& mae,
-                                           const std::vector<char>& has, size_t no, int h) const {
+                                           std::vector<std::vector<std::vector<double>>>& errs,
+                                           int h) const {
     const auto& y = fitted_.values;
     const int n = static_cast<int>(y.size());
     const size_t nm = members_.size();
@@ -159,15 +162,10 @@ class Ensemble final : public Model {
     std::vector<double> last(nm, 1.0 / nm);
     double level = 0;
     for (double v : y) level += std::fabs(v) / n;
-    std::vector<std::vector<double>> per_origin(nm);
     for (size_t a = 0; a < anchors.size(); ++a) {
       // The median over origins of a member's MAE is its error at this lead (robust: a flash
       // crowd in one origin does not decide).
-      for (auto& v : per_origin) v.clear();
-      for (size_t i = 0; i < no; ++i) {
-        if (!has[a * no + i]) continue;
-        for (size_t m = 0; m < nm; ++m) per_origin[m].push_back(mae[(a * no + i) * nm + m]);
-      }
+      std::vector<std::vector<double>>& per_origin = errs[a];
       if (per_origin[0].size() >= 8) {
         double total = 0;
         for (size_t m = 0; m < nm; ++m) {
