@@ -7,7 +7,8 @@
 //   multiplicative:  yhat = mu s;    e = y - yhat;  l' = mu + a e / s;  b' = phi b + b_ e / s;
 //                    s_new = s + g e / mu
 // The forecast h steps from the last state is l + (phi + ... + phi^h) b, plus or times the
-// seasonal state of the target's slot.
+// seasonal state of the target's slot. The filter runs these equations rewritten in mu (the
+// same model; Filter below), so that one step depends on the last through one multiply-add.
 // alpha in [0.01, 0.99], beta = alpha * f with f in [0, 0.5] (so beta <= alpha), gamma in
 // [0, 0.5], phi in [0.8, 0.98] are fitted by Nelder-Mead on the one-step sum of squared errors
 // (over the whole window; the ensemble's member over its last 10 days, ensemble.cc).
