@@ -25,8 +25,8 @@ void Select(double* first, double* kth, double* last) {
   // Quickselect with a median-of-3 pivot and a branchless Lomuto partition: the comparisons
   // of errors against a pivot are unpredictable, so a partition that does not branch on them
   // beats std::nth_element's on pools of a few hundred (forecast_bench: auto 0.80x with this
-  // for the interval quantiles and the ensemble's medians). Ties and bad
-  // pivots are bounded: after 2 log2(n) + 8 rounds std::nth_element finishes the job.
+  // for the interval quantiles and the ensemble's medians). Ties and bad pivots are bounded:
+  // after 2 log2(n) + 8 rounds std::nth_element finishes the job.
   if (last - first <= 1 || kth < first || kth >= last) return;
   int rounds = 8;
   for (auto m = last - first; m > 1; m >>= 1) rounds += 2;
