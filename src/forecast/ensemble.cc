@@ -1,14 +1,15 @@
 // ensemble.cc: "ensemble" / "auto" — the models weighted by their recent rolling-origin accuracy.
 //
 // Members: seasonal naive daily and weekly, ets, regression, moving_average and level_seasonal
-// (simple_models.cc), each fitted
-// on the whole window; a member whose Fit fails is left out. From every calibration origin
-// (every 2 hours over the last 7 days of the window, intervals.cc) each member forecasts from the
-// data before the origin. At lead k a member's weight is proportional to MAE_k^-2, where MAE_k
-// is the median over those origins of its mean absolute error at leads k +/- k/4 (anchor leads, weights
-// interpolated between them): weights depend on the horizon, so the level-following models
-// lead the first hour and the seasonal ones the day. The squared inverse favours the best
-// member more than plain inverse MAE does while still averaging near-equals.
+// (simple_models.cc), each fitted on the whole window; a member whose Fit fails is left out.
+// From every calibration origin (every hour over the last 7 days of the window, intervals.cc)
+// each member forecasts from the data before the origin, at the leads the weights and the
+// intervals read. At lead k a member's weight is proportional to MAE_k^-2, where MAE_k is the
+// median over those origins (from 6 h ahead: those within 3 h of the forecast origin's time of
+// day, see kSameTimeOfDaySeconds) of its mean absolute error at leads k +/- k/4 (anchor leads,
+// weights interpolated between them): weights depend on the horizon, so the level-following
+// models lead the first hour and the seasonal ones the day. The squared inverse favours the
+// best member more than plain inverse MAE does while still averaging near-equals.
 // The ensemble's own errors at the same origins give its intervals (intervals.cc).
 // Fallback: history shorter than one day, or every member failing -> moving_average, with a
 // note in Forecast::note.
@@ -21,15 +22,26 @@ namespace tide::forecast {
 namespace {
 
 constexpr double kWeightPower = 2;
-// Calibration origins every 2 hours over the last 7 days (84 origins: 12 times of day, 7
-// days each) rather than the members' hourly ones (168): half the paths, for the speed
-// budget (bench/README.md); accuracy and coverage on bench/forecast_vs_r were unchanged
-// within noise.
+// At leads of 6 hours and more a member's error is measured only from the calibration origins
+// within 3 hours of the forecast origin's time of day (7 of every 24, 49 over the 7 days; all
+// of them if fewer than 8). At short leads the error is mostly the recent level's noise, much
+// the same at any hour, so every origin counts; far ahead it is how well the member's daily
+// shape fits the part of the day being forecast, which differs between night and day (and,
+// on WC98, between match hours and the rest). Measured on bench/forecast_vs_r: 1 h unchanged
+// on every trace; MASE_s at 24 h better or equal on every trace (WC98 0.513 -> 0.360, NASA Jul
+// 0.548 -> 0.536, Aug 0.759 -> 0.748, NYC 0.497 -> 0.466, iPSC 0.758 -> 0.758). The two
+// constants were chosen from a handful of tries (3 h among 2-6 h; from 6 h or 12 h);
+// applying it at every lead made 1 h worse on NASA Aug and NYC (docs/FORECASTING.md).
+constexpr double kSameTimeOfDaySeconds = 3 * 3600;
+constexpr double kSameTimeOfDayFromLead = 6 * 3600;
+// Calibration origins every hour over the last 7 days (168 origins: 24 times of day, 7 days
+// each), as the members' own intervals. Every 2 hours (84) was tried for speed and rejected:
+// the 95 % intervals then covered 91 % on simulated noise (docs/FORECASTING.md, "Speed").
 constexpr double kOriginStride = 3600;
-// The ETS member's parameters are fitted on the last 8 days (its states still run over the
-// whole window): half the fit's time. Measured on bench/forecast_vs_r, the ensemble's accuracy
-// did not move (ALL_5min MASE_s 1 h 0.421 -> 0.423, 24 h 0.600 -> 0.598), while `ets` alone,
-// which keeps the whole window, would lose (0.476 -> 0.514 at 1 h).
+// The ETS member's parameters are fitted on the last 10 days (its states still run over the
+// whole window): fewer filter steps per evaluation of the fit. Shorter windows (4-8 days) were
+// measured and rejected: WC98's 1 h error rose 4-10 % (docs/FORECASTING.md, "Speed"); `ets`
+// alone keeps the whole window.
 constexpr int kEtsFitDays = 10;
 
 class Ensemble final : public Model {
@@ -74,69 +86,116 @@ class Ensemble final : public Model {
     int min_origin = 0;
     for (const auto& m : members_) min_origin = std::max(min_origin, m->min_origin());
     std::vector<int> origins = CalibrationOrigins(n, min_origin, fitted_.step, kOriginStride);
-    const size_t nm = members_.size();
-    // paths[m][i]: member m from origin i.
-    std::vector<std::vector<std::vector<double>>> paths(nm);
-    for (size_t m = 0; m < nm; ++m)
-      for (int o : origins) paths[m].push_back(members_[m]->Path(o, std::min(horizon, n - o)));
-    std::vector<std::vector<double>> w = Weights(origins, paths, horizon);
-    std::vector<std::vector<double>> combined;
-    for (size_t i = 0; i < origins.size(); ++i) {
-      std::vector<double> c(paths[0][i].size(), 0);
-      for (size_t m = 0; m < nm; ++m)
-        for (size_t k = 0; k < c.size(); ++k) c[k] += w[k][m] * paths[m][i][k];
-      combined.push_back(std::move(c));
+    const std::vector<int> anchors = AnchorLeads(horizon);
+    const std::vector<int> cal = CalibrationLeads(horizon, origins.size());
+    // Only the leads the weights and the intervals read are forecast from the origins.
+    std::vector<char> used(std::max(horizon, 0), 0);
+    for (int k : anchors) {
+      const WeightWindow ww = WeightWindowAt(k, horizon);
+      for (int j = ww.lo; j <= ww.hi; j += ww.thin) used[j] = 1;
     }
+    for (int j : cal) used[j] = 1;
+    std::vector<int> leads, index_of(used.size(), -1);
+    for (int j = 0; j < horizon; ++j)
+      if (used[j]) index_of[j] = static_cast<int>(leads.size()), leads.push_back(j);
+    const int nl = static_cast<int>(leads.size()), ncal = static_cast<int>(cal.size());
+    const int nm = static_cast<int>(members_.size());
+    const size_t no = origins.size();
+    // Per origin, while its paths are in cache: each member's MAE over every anchor's weight
+    // window (errs[a][m], one value per origin), and the paths at the calibration leads
+    // (kept[i][j * nm + m] at cal[j]) for the ensemble's intervals. (Many small buffers rather
+    // than a few large ones: a refit every simulated hour would otherwise fault fresh pages in.)
+    std::vector<double> block(static_cast<size_t>(nl) * nm), acc(nm);
+    std::vector<std::vector<std::vector<double>>> errs(anchors.size(), std::vector<std::vector<double>>(nm));
+    for (auto& e : errs)
+      for (auto& v : e) v.reserve(no);
+    std::vector<std::vector<double>> kept(no);
+    // Origins near the forecast origin's time of day (circular distance in the day).
+    const int day = StepsPer(kDay, fitted_.step), tod_half = StepsPer(kSameTimeOfDaySeconds, fitted_.step);
+    const int tod_from = StepsPer(kSameTimeOfDayFromLead, fitted_.step);
+    std::vector<char> near(no, 1);
+    size_t n_near = 0;
+    for (size_t i = 0; i < no; ++i) {
+      const int d = (n - origins[i]) % day;
+      near[i] = std::min(d, day - d) <= tod_half;
+      n_near += near[i];
+    }
+    if (n_near < 8) std::fill(near.begin(), near.end(), 1);
+    for (size_t i = 0; i < no; ++i) {
+      const int o = origins[i];
+      for (int m = 0; m < nm; ++m) members_[m]->PathAt(o, leads.data(), nl, &block[m], nm);
+      for (size_t a = 0; a < anchors.size(); ++a) {
+        const WeightWindow ww = WeightWindowAt(anchors[a], horizon);
+        std::fill(acc.begin(), acc.end(), 0.0);
+        int cnt = 0;
+        for (int j = ww.lo; j <= ww.hi; j += ww.thin) {
+          if (o + j >= n) break;
+          const double* p = &block[static_cast<size_t>(index_of[j]) * nm];
+          const double yv = y[o + j];
+          for (int m = 0; m < nm; ++m) acc[m] += std::fabs(yv - p[m]);
+          ++cnt;
+        }
+        if (cnt == 0) continue;
+        if (anchors[a] >= tod_from && !near[i]) continue;
+        for (int m = 0; m < nm; ++m) errs[a][m].push_back(acc[m] / cnt);
+      }
+      kept[i].resize(static_cast<size_t>(ncal) * nm);
+      for (int j = 0; j < ncal; ++j)
+        std::copy_n(&block[static_cast<size_t>(index_of[cal[j]]) * nm], nm, &kept[i][static_cast<size_t>(j) * nm]);
+    }
+    std::vector<std::vector<double>> w = Weights(anchors, errs, horizon);
+    std::vector<double> combined(no * ncal, 0);
+    for (size_t i = 0; i < no; ++i)
+      for (int j = 0; j < ncal; ++j) {
+        const double* p = &kept[i][static_cast<size_t>(j) * nm];
+        const std::vector<double>& wk = w[cal[j]];
+        double c = 0;
+        for (int m = 0; m < nm; ++m) c += wk[m] * p[m];
+        combined[i * ncal + j] = c;
+      }
     std::vector<double> mean(horizon, 0);
-    for (size_t m = 0; m < nm; ++m) {
+    for (int m = 0; m < nm; ++m) {
       std::vector<double> p = members_[m]->Path(n, horizon);
       for (int k = 0; k < horizon; ++k) mean[k] += w[k][m] * p[k];
     }
     double floor = LevelFloor(y);
     Forecast f = MakeForecast("ensemble", fitted_, std::move(mean),
-                              QuantilesFromPaths(y, origins, combined, horizon, floor), floor);
+                              QuantilesFromPaths(y, origins, cal, combined, horizon, floor), floor);
     f.note = note_;
     return f;
   }
 
  private:
-  // w[k][m]: weight of member m at lead k (sums to 1 over m).
-  std::vector<std::vector<double>> Weights(const std::vector<int>& origins,
-                                           const std::vector<std::vector<std::vector<double>>>& paths,
+  // A member's error at anchor lead k: its MAE over leads k +/- k/4, thinned to about 16 leads.
+  struct WeightWindow {
+    int lo, hi, thin;
+  };
+  static WeightWindow WeightWindowAt(int k, int h) {
+    const int lo = std::max(0, k - k / 4), hi = k + k / 4;
+    return {lo, std::min(hi, h - 1), std::max(1, (hi - lo + 1) / 16)};
+  }
+
+  // w[k][m]: weight of member m at lead k (sums to 1 over m), from the per-origin MAEs at the
+  // anchors (errs[a][m] as in Predict; reordered here).
+  std::vector<std::vector<double>> Weights(const std::vector<int>& anchors,
+                                           std::vector<std::vector<std::vector<double>>>& errs,
                                            int h) const {
     const auto& y = fitted_.values;
     const int n = static_cast<int>(y.size());
     const size_t nm = members_.size();
-    std::vector<int> anchors;
-    for (double a = 0; a < h; a = std::max(a + 1, std::floor(a * 1.35))) anchors.push_back(static_cast<int>(a));
-    if (anchors.back() != h - 1) anchors.push_back(h - 1);
     std::vector<std::vector<double>> aw;
     std::vector<double> last(nm, 1.0 / nm);
     double level = 0;
     for (double v : y) level += std::fabs(v) / n;
-    std::vector<std::vector<double>> per_origin(nm);
-    for (int k : anchors) {
-      // Each member's MAE over the lead window, per origin; the median over origins is the
-      // member's error at this lead (robust: a flash crowd in one origin does not decide).
-      for (auto& v : per_origin) v.clear();
-      const int lo = std::max(0, k - k / 4), hi = k + k / 4;
-      const int thin = std::max(1, (hi - lo + 1) / 16);
-      for (size_t i = 0; i < origins.size(); ++i) {
-        std::vector<double> mae(nm, 0);
-        int cnt = 0;
-        for (int j = lo; j <= hi; j += thin) {
-          if (origins[i] + j >= n || j >= static_cast<int>(paths[0][i].size())) break;
-          for (size_t m = 0; m < nm; ++m) mae[m] += std::fabs(y[origins[i] + j] - paths[m][i][j]);
-          ++cnt;
-        }
-        if (cnt == 0) continue;
-        for (size_t m = 0; m < nm; ++m) per_origin[m].push_back(mae[m] / cnt);
-      }
+    for (size_t a = 0; a < anchors.size(); ++a) {
+      // The median over origins of a member's MAE is its error at this lead (robust: a flash
+      // crowd in one origin does not decide).
+      std::vector<std::vector<double>>& per_origin = errs[a];
       if (per_origin[0].size() >= 8) {
         double total = 0;
         for (size_t m = 0; m < nm; ++m) {
           auto& v = per_origin[m];
-          std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
+          Select(v.data(), v.data() + v.size() / 2, v.data() + v.size());
           last[m] = std::pow(v[v.size() / 2] + 1e-9 * (level + 1e-9), -kWeightPower);
           total += last[m];
         }

@@ -7,10 +7,11 @@
 //   multiplicative:  yhat = mu s;    e = y - yhat;  l' = mu + a e / s;  b' = phi b + b_ e / s;
 //                    s_new = s + g e / mu
 // The forecast h steps from the last state is l + (phi + ... + phi^h) b, plus or times the
-// seasonal state of the target's slot.
+// seasonal state of the target's slot. The filter runs these equations rewritten in mu (the
+// same model; Filter below), so that one step depends on the last through one multiply-add.
 // alpha in [0.01, 0.99], beta = alpha * f with f in [0, 0.5] (so beta <= alpha), gamma in
 // [0, 0.5], phi in [0.8, 0.98] are fitted by Nelder-Mead on the one-step sum of squared errors
-// (over the whole window; the ensemble's member over its last 8 days, ensemble.cc).
+// (over the whole window; the ensemble's member over its last 10 days, ensemble.cc).
 // The seasonal period is one day when the series holds two days, else none (damped Holt).
 // Multiplicative seasonality is used when the series is positive and the daily spread grows
 // with the daily mean (correlation of per-day means and standard deviations > 0.5): one
@@ -56,27 +57,36 @@ class Ets final : public PathModel {
     fitted_ = s;
     Initialise(y);
     Run(params_, true);
+    damp_.resize(std::max(2 * m_, 600));
+    for (size_t k = 0; k < damp_.size(); ++k)
+      damp_[k] = (k > 0 ? damp_[k - 1] : 0) * params_.phi + params_.phi;
     return Status::Ok();
   }
 
   int min_origin() const override { return std::max(2, m_); }
 
-  std::vector<double> Path(int origin, int h) const override {
-    std::vector<double> out(h);
+  void PathAt(int origin, const int* leads, int count, double* out, int stride) const override {
     const double l = level_[origin], b = trend_[origin];
-    double damp = 0;
-    for (int k = 0; k < h; ++k) {
-      damp = damp * params_.phi + params_.phi;
+    // damp = phi + phi^2 + ... + phi^(k+1): from the table up to its end, then accumulated.
+    const int cached = static_cast<int>(damp_.size());
+    double damp = cached > 0 ? damp_.back() : 0;
+    int done = cached - 1;
+    for (int i = 0; i < count; ++i) {
+      const int k = leads[i];
+      if (k < cached) {
+        damp = damp_[k];
+      } else {
+        for (; done < k; ++done) damp = damp * params_.phi + params_.phi;
+      }
       double mu = l + damp * b;
       if (m_ == 0) {
-        out[k] = mu;
+        out[i * stride] = mu;
         continue;
       }
-      int j = origin + k - m_ * ((k + m_) / m_);
+      int j = origin + k - (k < m_ ? m_ : m_ * ((k + m_) / m_));  // no division in the first period
       double sv = j >= 0 ? season_[j] : init_season_[((j % m_) + m_) % m_];
-      out[k] = mult_ ? mu * sv : mu + sv;
+      out[i * stride] = mult_ ? mu * sv : mu + sv;
     }
-    return out;
   }
 
   EtsFit fit() const { return {params_.alpha, params_.beta, params_.gamma, params_.phi, mult_, m_}; }
@@ -124,43 +134,91 @@ class Ets final : public PathModel {
   // Runs the filter; returns the one-step SSE. With `keep`, stores the state at every origin.
   double Run(const Params& p, bool keep) {
     if (keep) return mult_ ? Filter<true, true>(p) : Filter<false, true>(p);
+    if (!mult_ && m_ > 0) return SseAdditivePairs(p);
     return mult_ ? Filter<true, false>(p) : Filter<false, false>(p);
   }
 
+  // The one-step SSE of the additive seasonal filter (what Filter<false, false> returns, up to
+  // rounding), two steps at a time: with r = 1 the state update is linear with a constant
+  // matrix, x' = M x + (c, b_) z with x = (mu, b) and M = [[1 - c, phi^2], [-b_, phi]], so
+  //   x(t+2) = M^2 x(t) + M (c, b_) z(t) + (c, b_) z(t+1)
+  // and the chain from one pair to the next is one multiply and two adds for two steps. The
+  // forecast mu(t+1) that the second step's error needs is computed off that chain.
+  double SseAdditivePairs(const Params& p) {
+    const auto& y = fitted_.values;
+    const int n = static_cast<int>(y.size());
+    std::vector<double> seas = init_season_;
+    const double phi = p.phi, beta = p.beta, g = p.gamma;
+    const double c = p.alpha + phi * beta, phi2 = phi * phi, a = 1 - c;
+    const double p11 = a * a - phi2 * beta, p12 = a * phi2 + phi2 * phi;
+    const double p21 = -beta * a - phi * beta, p22 = phi * phi - beta * phi2;
+    const double k1 = a * c + phi2 * beta, k2 = phi * beta - beta * c;
+    double b = b0_, mu = l0_ + phi * b0_, sse = 0;
+    int slot = 0;
+    int t = 0;
+    for (; t + 1 < n; t += 2) {
+      const int slot1 = slot + 1 == m_ ? 0 : slot + 1;
+      const double sv0 = seas[slot], sv1 = seas[slot1];
+      const double z0 = y[t] - sv0, z1 = y[t + 1] - sv1;
+      const double mu1 = a * mu + (phi2 * b + c * z0);
+      const double e0 = z0 - mu, e1 = z1 - mu1;
+      sse += e0 * e0 + e1 * e1;
+      seas[slot] = sv0 + g * e0;
+      seas[slot1] = sv1 + g * e1;
+      const double kmu = k1 * z0 + c * z1, kb = k2 * z0 + beta * z1;
+      const double mu2 = p11 * mu + (p12 * b + kmu);
+      b = p22 * b + (p21 * mu + kb);
+      mu = mu2;
+      slot = slot1 + 1 == m_ ? 0 : slot1 + 1;
+    }
+    if (t < n) {  // an odd last step
+      const double sv = seas[slot], e = y[t] - sv - mu;
+      sse += e * e;
+    }
+    return std::isfinite(sse) ? sse : 1e300;
+  }
+
   // The filter specialised at compile time (it is the inner loop of the fit); the seasonal
-  // slot is a counter, not a division per step.
+  // slot is a counter, not a division per step. It is the equations above rewritten so that
+  // one step's forecast depends on the last one through a single multiply-add (the fit is
+  // bound by this chain's latency, not by arithmetic): with z = y / s, r = s / max(s, 1e-6)
+  // (= 1 unless s is clamped) in the multiplicative case, z = y - s, r = 1 in the additive one,
+  // the scaled error is e' = z - r mu (= e / s, or e), and
+  //   l' = mu + a e',   b' = phi b + b_ e',   mu' = l' + phi b' = mu + (a + phi b_) e' + phi^2 b
+  //      = (1 - c r) mu + phi^2 b + c z   with c = a + phi b_;   b' = phi b + b_ z - b_ r mu.
+  // The stored level is l = mu - phi b.
   template <bool kMult, bool kKeep>
   double Filter(const Params& p) {
     const auto& y = fitted_.values;
     const int n = static_cast<int>(y.size());
     std::vector<double> seas = init_season_;
-    double l = l0_, b = b0_, sse = 0;
+    double b = b0_, mu = l0_ + p.phi * b0_, sse = 0;
     if (kKeep) level_.resize(n + 1), trend_.resize(n + 1), season_.resize(n);
     const bool seasonal = m_ > 0;
     const double none = kMult ? 1.0 : 0.0;
+    const double c = p.alpha + p.phi * p.beta, phi2 = p.phi * p.phi;
     int slot = 0;
     for (int t = 0; t < n; ++t) {
-      if (kKeep) level_[t] = l, trend_[t] = b;
-      double mu = l + p.phi * b;
-      double sv = seasonal ? seas[slot] : none;
-      double yhat = kMult ? mu * sv : mu + sv;
-      double e = y[t] - yhat;
-      sse += e * e;
+      if (kKeep) level_[t] = mu - p.phi * b, trend_[t] = b;
+      const double sv = seasonal ? seas[slot] : none;
+      double z, r, e;
       if (kMult) {
-        // 1/s does not depend on this step's level, so it stays off the loop's critical path.
-        double inv = 1.0 / std::max(sv, 1e-6);
-        l = mu + p.alpha * e * inv;
-        b = p.phi * b + p.beta * e * inv;
+        // 1/s does not depend on this step's level, so it stays off the chain.
+        const double inv = 1.0 / std::max(sv, 1e-6);
+        z = y[t] * inv, r = sv * inv, e = y[t] - mu * sv;
         if (seasonal) seas[slot] = sv + p.gamma * e / std::max(mu, 1e-9);
       } else {
-        l = mu + p.alpha * e;
-        b = p.phi * b + p.beta * e;
+        z = y[t] - sv, r = 1, e = z - mu;
         if (seasonal) seas[slot] = sv + p.gamma * e;
       }
+      sse += e * e;
+      const double mu_next = (1 - c * r) * mu + (phi2 * b + c * z);
+      b = (p.phi * b + p.beta * z) - (p.beta * r) * mu;
+      mu = mu_next;
       if (kKeep && seasonal) season_[t] = seas[slot];
       if (seasonal && ++slot == m_) slot = 0;
     }
-    if (kKeep) level_[n] = l, trend_[n] = b;
+    if (kKeep) level_[n] = mu - p.phi * b, trend_[n] = b;
     return std::isfinite(sse) ? sse : 1e300;
   }
 
@@ -170,6 +228,7 @@ class Ets final : public PathModel {
   double l0_ = 0, b0_ = 0;
   Params params_{0.5, 0, 0, 0.95};
   std::vector<double> init_season_, level_, trend_, season_;
+  std::vector<double> damp_;  // damp_[k] = phi + ... + phi^(k+1), for the paths' leads
 };
 
 }  // namespace

@@ -25,9 +25,13 @@ inline int StepsPer(double seconds, double step) {
 
 class PathModel : public Model {
  public:
-  // Mean forecast for steps origin .. origin+h-1 from the fitted series' values before
-  // `origin`. REQUIRES: a successful Fit, min_origin() <= origin <= fitted size.
-  virtual std::vector<double> Path(int origin, int h) const = 0;
+  // Mean forecasts from `origin` at the given leads (steps after the origin, 0-based,
+  // ascending), from the fitted series' values before `origin`: out[i * stride] for leads[i].
+  // Calibration reads only some leads of every path (CalibrationLeads), so the models compute
+  // only those. REQUIRES: a successful Fit, min_origin() <= origin <= fitted size.
+  virtual void PathAt(int origin, const int* leads, int count, double* out, int stride) const = 0;
+  // Every lead 0 .. h-1 (steps origin .. origin+h-1).
+  std::vector<double> Path(int origin, int h) const;
   // The smallest origin Path supports (enough data before it).
   virtual int min_origin() const = 0;
   Forecast Predict(int horizon) const override;
@@ -50,11 +54,23 @@ struct ErrorQuantiles {
 std::vector<int> CalibrationOrigins(int n, int min_origin, double step,
                                     double stride_seconds = 3600);
 
-// Backtested errors: errs[i][k] for origin i and lead k (NaN where o+k >= n). `paths` are the
-// mean paths from those origins; `y` the series. `scale_of` gives each forecast's error scale.
+// Rearranges [first, last) so that *kth is the value it would have if sorted, with nothing
+// greater before it and nothing smaller after it (as std::nth_element; faster on errors).
+void Select(double* first, double* kth, double* last);
+
+// Anchor leads 0, 1, 2, ... roughly 1.35x apart, and h-1: where error quantiles and ensemble
+// weights are computed (interpolated between them).
+std::vector<int> AnchorLeads(int h);
+
+// The leads (ascending) QuantilesFromPaths reads from paths of `n_origins` origins.
+std::vector<int> CalibrationLeads(int h, size_t n_origins);
+
+// Error quantiles per lead 0..h-1 from backtests: paths[i * leads.size() + j] is the mean
+// forecast from origins[i] at leads[j]; `leads` (ascending) must include
+// CalibrationLeads(h, origins.size()). Forecasts whose target is at or after y's end are skipped.
 ErrorQuantiles QuantilesFromPaths(const std::vector<double>& y, const std::vector<int>& origins,
-                                  const std::vector<std::vector<double>>& paths, int h,
-                                  double level_floor);
+                                  const std::vector<int>& leads, const std::vector<double>& paths,
+                                  int h, double level_floor);
 
 // Builds a Forecast (non-negative) from a mean path and error quantiles.
 Forecast MakeForecast(const std::string& model, const Series& s, std::vector<double> mean,

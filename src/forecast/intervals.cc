@@ -19,36 +19,87 @@ double Scale(double yhat, double floor, double level) {
   return std::sqrt(std::max(yhat, floor) * std::max(level, floor));
 }
 
+}  // namespace
+
+void Select(double* first, double* kth, double* last) {
+  // Quickselect with a median-of-3 pivot and a branchless Lomuto partition: the comparisons
+  // of errors against a pivot are unpredictable, so a partition that does not branch on them
+  // beats std::nth_element's on pools of a few hundred (forecast_bench: auto 0.80x with this
+  // for the interval quantiles and the ensemble's medians). Ties and bad pivots are bounded:
+  // after 2 log2(n) + 8 rounds std::nth_element finishes the job.
+  if (last - first <= 1 || kth < first || kth >= last) return;
+  int rounds = 8;
+  for (auto m = last - first; m > 1; m >>= 1) rounds += 2;
+  while (last - first > 16) {
+    if (--rounds < 0) {
+      std::nth_element(first, kth, last);
+      return;
+    }
+    double* mid = first + (last - first) / 2;
+    double* hi = last - 1;
+    // Median of first, mid, hi into *hi (the pivot).
+    if (*mid < *first) std::swap(*mid, *first);
+    if (*hi < *first) std::swap(*hi, *first);
+    if (*mid < *hi) std::swap(*mid, *hi);
+    const double pivot = *hi;
+    double* j = first;
+    for (double* i = first; i < hi; ++i) {
+      const double x = *i;
+      const bool lt = x < pivot;
+      *i = *j;
+      *j = x;
+      j += lt;
+    }
+    std::swap(*j, *hi);  // [first, j) < pivot <= [j + 1, last)
+    if (kth == j) return;
+    if (kth < j) last = j;
+    else first = j + 1;
+  }
+  for (double* i = first + 1; i < last; ++i)  // insertion sort of the last few
+    for (double* k = i; k > first && *k < *(k - 1); --k) std::swap(*k, *(k - 1));
+}
+
+namespace {
+
 // Places the order statistics ks (ascending, distinct) of [first, last) at their positions
-// (base + k), as if the range were sorted: one nth_element per statistic, each on the part
+// (base + k), as if the range were sorted: one selection per statistic, each on the part
 // left between its neighbours (multiple selection).
 void SelectMany(double* base, double* first, double* last, const int* kb, const int* ke) {
   if (kb == ke || last - first <= 1) return;
   const int* mid = kb + (ke - kb) / 2;
-  std::nth_element(first, base + *mid, last);
+  Select(first, base + *mid, last);
   SelectMany(base, first, base + *mid, kb, mid);
   SelectMany(base, base + *mid + 1, last, mid + 1, ke);
 }
 
 // The qs[0..3] quantiles of v (linear interpolation between order statistics, as R's type
-// 7); reorders v.
+// 7); reorders v. Only the lower order statistic of each pair is selected; the upper one is
+// the smallest value after it, up to the next selected position.
 void Quantiles4(std::vector<double>& v, const double qs[4], double out[4]) {
   if (v.empty()) {
     for (int q = 0; q < 4; ++q) out[q] = 0;
     return;
   }
   const int n = static_cast<int>(v.size());
-  int ks[8], nk = 0;
+  int ks[4], nk = 0;
   for (int q = 0; q < 4; ++q) {
     int i = static_cast<int>(qs[q] * (n - 1));
-    for (int k : {i, std::min(i + 1, n - 1)})
-      if (nk == 0 || ks[nk - 1] < k) ks[nk++] = k;
+    if (nk == 0 || ks[nk - 1] < i) ks[nk++] = i;
   }
   SelectMany(v.data(), v.data(), v.data() + n, ks, ks + nk);
   for (int q = 0; q < 4; ++q) {
     double pos = qs[q] * (n - 1);
     int i = static_cast<int>(pos);
-    double a = v[i], b = v[std::min(i + 1, n - 1)];
+    double a = v[i], b = a;
+    if (i + 1 < n) {
+      int next = n;
+      for (int t = 0; t < nk; ++t)
+        if (ks[t] > i) {
+          next = ks[t];
+          break;
+        }
+      b = *std::min_element(v.data() + i + 1, v.data() + next);
+    }
     out[q] = a + (b - a) * (pos - i);
   }
 }
@@ -74,40 +125,80 @@ std::vector<int> CalibrationOrigins(int n, int min_origin, double step, double s
   return out;
 }
 
-ErrorQuantiles QuantilesFromPaths(const std::vector<double>& y, const std::vector<int>& origins,
-                                  const std::vector<std::vector<double>>& paths, int h,
-                                  double level_floor) {
-  const int n = static_cast<int>(y.size());
-  const double level = MeanLevel(y);
-  // Anchor leads (0-based), roughly geometric; quantiles between anchors are interpolated.
+std::vector<int> AnchorLeads(int h) {
   std::vector<int> anchors;
   for (double a = 0; a < h; a = std::max(a + 1, std::floor(a * 1.35))) anchors.push_back(static_cast<int>(a));
-  if (anchors.back() != h - 1) anchors.push_back(h - 1);
+  if (!anchors.empty() && anchors.back() != h - 1) anchors.push_back(h - 1);
+  return anchors;
+}
+
+namespace {
+
+// The errors pooled for anchor lead k: leads lo, lo + thin, ... <= hi (and < h). The window
+// is k +/- k/4; leads inside it are thinned so a pool holds about 800 errors (speed; the
+// 2.5 % tail still rests on about 20 of them).
+struct PoolWindow {
+  int lo, hi, thin;
+};
+PoolWindow PoolAt(int k, int h, size_t n_origins) {
+  const int w = k / 4;
+  const int thin = std::max<int>(1, static_cast<int>((2 * w + 1) * n_origins / 800));
+  return {std::max(0, k - w), std::min(k + w, h - 1), thin};
+}
+
+}  // namespace
+
+std::vector<int> CalibrationLeads(int h, size_t n_origins) {
+  std::vector<char> used(std::max(h, 0), 0);
+  for (int k : AnchorLeads(h)) {
+    const PoolWindow p = PoolAt(k, h, n_origins);
+    for (int j = p.lo; j <= p.hi; j += p.thin) used[j] = 1;
+  }
+  std::vector<int> out;
+  for (int j = 0; j < h; ++j)
+    if (used[j]) out.push_back(j);
+  return out;
+}
+
+ErrorQuantiles QuantilesFromPaths(const std::vector<double>& y, const std::vector<int>& origins,
+                                  const std::vector<int>& leads, const std::vector<double>& paths,
+                                  int h, double level_floor) {
+  const int n = static_cast<int>(y.size());
+  const double level = MeanLevel(y);
+  const std::vector<int> anchors = AnchorLeads(h);
+  std::vector<int> index_of(std::max(h, 0), -1);
+  for (size_t j = 0; j < leads.size(); ++j) index_of[leads[j]] = static_cast<int>(j);
+  const size_t row = leads.size();
   std::vector<double> aq[4];
   const double qs[4] = {0.025, 0.10, 0.90, 0.975};
   std::vector<double> pool;
   // Until an anchor has 8 errors (short series), fall back to the spread of the series itself
-  // around its mean: wide, but never a silent zero-width interval.
+  // around its mean: wide, but never a silent zero-width interval. (Computed only when needed.)
   double last[4] = {0, 0, 0, 0};
-  double mean = 0;
-  for (double v : y) mean += v / std::max(1, n);
-  for (double v : y) pool.push_back((v - mean) / Scale(mean, level_floor, level));
-  Quantiles4(pool, qs, last);
+  bool have_last = false;
   for (int k : anchors) {
     pool.clear();
-    int w = k / 4;
-    // Leads inside the window are thinned so a pool holds about 800 errors (speed; the 2.5 %
-    // tail still rests on about 20 of them).
-    int thin = std::max<int>(1, static_cast<int>((2 * w + 1) * origins.size() / 800));
+    const PoolWindow p = PoolAt(k, h, origins.size());
     for (size_t i = 0; i < origins.size(); ++i) {
-      const auto& p = paths[i];
-      for (int j = std::max(0, k - w); j <= k + w && j < static_cast<int>(p.size()); j += thin) {
+      const double* path = paths.data() + i * row;
+      for (int j = p.lo; j <= p.hi; j += p.thin) {
         int t = origins[i] + j;
         if (t >= n) break;
-        pool.push_back((y[t] - p[j]) / Scale(p[j], level_floor, level));
+        const double f = path[index_of[j]];
+        pool.push_back((y[t] - f) / Scale(f, level_floor, level));
       }
     }
-    if (pool.size() >= 8) Quantiles4(pool, qs, last);  // else: keep the last anchor's
+    if (pool.size() >= 8) {
+      Quantiles4(pool, qs, last);
+      have_last = true;
+    } else if (!have_last) {  // keep the last anchor's, or the series' own spread
+      double mean = 0;
+      for (double v : y) mean += v / std::max(1, n);
+      pool.clear();
+      for (double v : y) pool.push_back((v - mean) / Scale(mean, level_floor, level));
+      Quantiles4(pool, qs, last);
+      have_last = true;
+    }
     for (int q = 0; q < 4; ++q) aq[q].push_back(last[q]);
   }
   ErrorQuantiles out;
@@ -150,14 +241,23 @@ Forecast MakeForecast(const std::string& model, const Series& s, std::vector<dou
   return f;
 }
 
+std::vector<double> PathModel::Path(int origin, int h) const {
+  std::vector<int> leads(std::max(h, 0));
+  for (int k = 0; k < h; ++k) leads[k] = k;
+  std::vector<double> out(leads.size());
+  PathAt(origin, leads.data(), h, out.data(), 1);
+  return out;
+}
+
 Forecast PathModel::Predict(int horizon) const {
   const int n = static_cast<int>(fitted_.values.size());
   std::vector<int> origins = CalibrationOrigins(n, min_origin(), fitted_.step);
-  std::vector<std::vector<double>> paths;
-  paths.reserve(origins.size());
-  for (int o : origins) paths.push_back(Path(o, std::min(horizon, n - o)));
+  const std::vector<int> leads = CalibrationLeads(horizon, origins.size());
+  const int nl = static_cast<int>(leads.size());
+  std::vector<double> paths(origins.size() * leads.size());
+  for (size_t i = 0; i < origins.size(); ++i) PathAt(origins[i], leads.data(), nl, &paths[i * nl], 1);
   double floor = LevelFloor(fitted_.values);
-  ErrorQuantiles q = QuantilesFromPaths(fitted_.values, origins, paths, horizon, floor);
+  ErrorQuantiles q = QuantilesFromPaths(fitted_.values, origins, leads, paths, horizon, floor);
   return MakeForecast(name(), fitted_, Path(n, horizon), q, floor);
 }
 

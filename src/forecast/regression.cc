@@ -73,25 +73,31 @@ class Regression final : public PathModel {
       anchors_.push_back(static_cast<int>(a));
       betas_.push_back(FitBeta(static_cast<int>(a), nullptr));
     }
+    // beta_k per lead up to the last anchor (linear between anchors); beyond it, the last.
+    beta_of_lead_.assign(anchors_.empty() ? 0 : anchors_.back() + 1, 0.0);
+    size_t a = 0;
+    for (int k = 0; k < static_cast<int>(beta_of_lead_.size()); ++k) {
+      while (a + 1 < anchors_.size() && anchors_[a + 1] <= k) ++a;
+      double beta = betas_[a];
+      if (a + 1 < anchors_.size()) {
+        double f = static_cast<double>(k - anchors_[a]) / (anchors_[a + 1] - anchors_[a]);
+        beta += f * (betas_[a + 1] - betas_[a]);
+      }
+      beta_of_lead_[k] = beta;
+    }
     return Status::Ok();
   }
 
   int min_origin() const override { return std::min(n_, p_ + l_); }
 
-  std::vector<double> Path(int origin, int h) const override {
-    std::vector<double> out(h);
+  void PathAt(int origin, const int* leads, int count, double* out, int stride) const override {
     const double dev = Dev(origin);
-    size_t a = 0;
-    for (int k = 0; k < h; ++k) {
-      while (a + 1 < anchors_.size() && anchors_[a + 1] <= k) ++a;
-      double beta = betas_.empty() ? 0 : betas_[a];
-      if (a + 1 < anchors_.size()) {
-        double f = static_cast<double>(k - anchors_[a]) / (anchors_[a + 1] - anchors_[a]);
-        beta += f * (betas_[a + 1] - betas_[a]);
-      }
-      out[k] = Prof(origin, origin + k) + beta * dev;
+    const int nb = static_cast<int>(beta_of_lead_.size());
+    for (int i = 0; i < count; ++i) {
+      const int k = leads[i];
+      const double beta = k < nb ? beta_of_lead_[k] : (betas_.empty() ? 0 : betas_.back());
+      out[i * stride] = Prof(origin, origin + k) + beta * dev;
     }
-    return out;
   }
 
  private:
@@ -186,7 +192,7 @@ class Regression final : public PathModel {
   bool weekly_ = false;
   std::vector<double> day_, day_cum_, adj_cum_, wcount_, res_cum_;
   std::vector<int> anchors_;
-  std::vector<double> betas_;
+  std::vector<double> betas_, beta_of_lead_;
 };
 
 }  // namespace

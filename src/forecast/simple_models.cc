@@ -27,10 +27,11 @@ class SeasonalNaive final : public PathModel {
     return Status::Ok();
   }
   int min_origin() const override { return m_; }
-  std::vector<double> Path(int origin, int h) const override {
-    std::vector<double> out(h);
-    for (int k = 0; k < h; ++k) out[k] = fitted_.values[origin + k - m_ * ((k + m_) / m_)];
-    return out;
+  void PathAt(int origin, const int* leads, int count, double* out, int stride) const override {
+    for (int i = 0; i < count; ++i) {
+      const int k = leads[i];
+      out[i * stride] = fitted_.values[origin + k - (k < m_ ? m_ : m_ * ((k + m_) / m_))];
+    }
   }
 
  private:
@@ -51,11 +52,12 @@ class MovingAverage final : public PathModel {
     return Status::Ok();
   }
   int min_origin() const override { return std::min<int>(w_, fitted_.values.size()); }
-  std::vector<double> Path(int origin, int h) const override {
+  void PathAt(int origin, const int* /*leads*/, int count, double* out, int stride) const override {
     int a = std::max(0, origin - w_);
     double sum = 0;
     for (int i = a; i < origin; ++i) sum += fitted_.values[i];
-    return std::vector<double>(h, origin > a ? sum / (origin - a) : 0.0);
+    const double v = origin > a ? sum / (origin - a) : 0.0;
+    for (int i = 0; i < count; ++i) out[i * stride] = v;
   }
 
  private:
@@ -101,13 +103,12 @@ class LevelSeasonal final : public PathModel {
     return Status::Ok();
   }
   int min_origin() const override { return p_ + w_ + 2; }
-  std::vector<double> Path(int origin, int h) const override {
+  void PathAt(int origin, const int* leads, int count, double* out, int stride) const override {
     double level = 0, base = 0;
     for (int i = origin - w_; i < origin; ++i) level += fitted_.values[i], base += D(origin, i);
     level /= w_, base /= w_;
-    std::vector<double> out(h);
-    for (int k = 0; k < h; ++k) out[k] = std::max(0.0, level + D(origin, origin + k) - base);
-    return out;
+    for (int i = 0; i < count; ++i)
+      out[i * stride] = std::max(0.0, level + D(origin, origin + leads[i]) - base);
   }
 
  private:

@@ -24,12 +24,12 @@ struct TraceCase {
 };
 
 const TraceCase kTraces[] = {
-    {"wc98_requests_1min.csv", 300, 0.673, 5.545, 70.4, 90.2, 77.3, 92.8, 1.55},
-    {"nasa_http_jul1995_requests_1min.csv", 300, 0.835, 1.171, 80.3, 95.7, 82.3, 95.5, 0.95},
-    {"nasa_http_aug1995_requests_1min.csv", 300, 0.855, 1.107, 80.3, 95.7, 77.0, 94.3, 0.95},
-    {"alibaba_genai_lora_requests_1min.csv", 300, 0.973, 1.796, 79.0, 93.9, 78.3, 95.0, 0.95},
-    {"nyc_taxi_passengers_30min.csv", 3600, 0.508, 0.701, 67.4, 88.9, 73.3, 89.3, 0.95},
-    {"nasa_ipsc_1993_jobs_1h.csv", 3600, 0.407, 0.984, 76.4, 92.4, 78.0, 92.0, 0.95},
+    {"wc98_requests_1min.csv", 300, 0.641, 4.753, 69.3, 90.1, 79.2, 93.7, 1.35},
+    {"nasa_http_jul1995_requests_1min.csv", 300, 0.859, 1.166, 78.9, 95.3, 82.9, 95.6, 0.95},
+    {"nasa_http_aug1995_requests_1min.csv", 300, 0.853, 1.130, 80.6, 95.1, 78.7, 95.1, 0.95},
+    {"alibaba_genai_lora_requests_1min.csv", 300, 0.976, 1.741, 79.3, 93.2, 81.4, 94.2, 0.95},
+    {"nyc_taxi_passengers_30min.csv", 3600, 0.470, 0.675, 69.8, 89.7, 76.0, 90.7, 0.95},
+    {"nasa_ipsc_1993_jobs_1h.csv", 3600, 0.409, 0.958, 76.4, 93.8, 79.3, 92.9, 0.95},
 };
 
 void Print(const std::string& trace, const std::vector<ModelScore>& scores) {

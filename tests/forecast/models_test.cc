@@ -1,4 +1,5 @@
 // models_test.cc: the models on synthetic series whose answers are known.
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -192,6 +193,35 @@ TEST(Forecast, QuantileReadsTheBounds) {
   EXPECT_NEAR(f.Quantile(0, 0.1), 80, 1e-6);
   EXPECT_NEAR(f.Quantile(0, 0.95), 125.36, 0.05);
   EXPECT_GE(f.Quantile(0, 1e-9), 0);
+}
+
+// Select (the quickselect behind interval quantiles and ensemble medians) puts the sorted
+// value at kth and partitions around it, on random data, heavy ties, sorted, reversed and
+// all-equal input (which forces its fallback to std::nth_element).
+TEST(Select, MatchesSortedOrder) {
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<double> u(-1, 1);
+  std::uniform_int_distribution<int> small(0, 3);
+  for (int trial = 0; trial < 400; ++trial) {
+    const int n = 1 + trial % 300 + (trial % 7 == 0 ? 500 : 0);
+    std::vector<double> v(n);
+    for (int i = 0; i < n; ++i) {
+      switch (trial % 5) {
+        case 0: v[i] = u(rng); break;
+        case 1: v[i] = small(rng); break;
+        case 2: v[i] = i; break;
+        case 3: v[i] = -i; break;
+        default: v[i] = 2.5; break;
+      }
+    }
+    std::vector<double> sorted = v;
+    std::sort(sorted.begin(), sorted.end());
+    const int k = static_cast<int>(rng() % static_cast<unsigned>(n));
+    Select(v.data(), v.data() + k, v.data() + n);
+    ASSERT_EQ(v[k], sorted[k]) << "trial " << trial << " n " << n << " k " << k;
+    for (int i = 0; i < k; ++i) ASSERT_LE(v[i], v[k]);
+    for (int i = k + 1; i < n; ++i) ASSERT_GE(v[i], v[k]);
+  }
 }
 
 TEST(Aggregate, BlockMeansAlignedToTheEnd) {
