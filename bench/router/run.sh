@@ -37,7 +37,7 @@ for work in "${works[@]}"; do
   PORT=$replica REPLICA=0 ./build/tide-sample --work-ms "$work" 2>"$tmp/sample.log" & pids+=($!)
   wait_port "$replica"
   # 48 requests at most in flight to the replica (its 64 threads serve one connection each).
-  ./build/bench/router_proxy "$router" "$replica" 2 48 2>"$tmp/router.log" & pids+=($!)
+  ./build/bench/router_proxy "$router" "$replica" 48 2>"$tmp/router.log" & pids+=($!)
   cat > "$tmp/nginx.conf" <<NGINX
 worker_processes 2;
 pid $tmp/nginx.pid;
