@@ -30,6 +30,7 @@ wait_port() { for _ in $(seq 100); do curl -fs "http://127.0.0.1:$1/healthz" >/d
 echo "timestamp,value" > "$tmp/flat.csv"
 for t in $(seq 0 4); do echo "$t,1000" >> "$tmp/flat.csv"; done
 
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "| work per request | peer | wrk req/s (32 conn) | ratio to direct | p50 / p99 at 1,000 req/s (ms) | added p99 (ms) |"
 echo "|---|---|---|---|---|---|"
 for work in "${works[@]}"; do
@@ -57,19 +58,26 @@ http {
 NGINX
   nginx -c "$tmp/nginx.conf" -p "$tmp" 2>"$tmp/nginx.log" & pids+=($!)
   wait_port "$router"; wait_port "$nginx_port"
-  declare -A rps p50 p99
+  declare -A rps p50 p99 note
   for peer in direct router nginx; do
     case $peer in direct) port=$replica ;; router) port=$router ;; nginx) port=$nginx_port ;; esac
     wrk -t1 -c32 -d2s "http://127.0.0.1:$port/" >/dev/null  # warm-up
     out=$(wrk -t1 -c32 -d10s "http://127.0.0.1:$port/")
-    if grep -q -E "Non-2xx|Socket errors" <<<"$out"; then echo "$peer: wrk saw errors:" >&2; echo "$out" >&2; exit 1; fi
     rps[$peer]=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+    # Errors do not stop the run (the other peers are still measured); the row says so.
+    if grep -q -E "Non-2xx|Socket errors" <<<"$out"; then
+      echo "$peer: wrk saw errors:" >&2; grep -E "Non-2xx|Socket errors" <<<"$out" >&2
+      note[$peer]=" ($(grep -E "Non-2xx|Socket errors" <<<"$out" | tr -s ' ' | sed 's/^ //'))"
+    fi
     p50s=(); p99s=()
     for round in 1 2 3; do
       json=$(./build/tide load --trace "$tmp/flat.csv" --speedup 1 --arrivals uniform --progress 0 \
                --target "http://127.0.0.1:$port/" --json - | tail -1)
       errors=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["errors"])' "$json")
-      [ "$errors" = 0 ] || { echo "$peer: tide load saw $errors errors: $json" >&2; exit 1; }
+      if [ "$errors" != 0 ]; then
+        echo "$peer: tide load saw $errors errors: $json" >&2
+        note[$peer]="${note[$peer]:-} (tide load: $errors errors in a round)"
+      fi
       p50s+=($(python3 -c 'import json,sys; print(1e3*json.loads(sys.argv[1])["p50"])' "$json"))
       p99s+=($(python3 -c 'import json,sys; print(1e3*json.loads(sys.argv[1])["p99"])' "$json"))
     done
@@ -81,10 +89,11 @@ NGINX
     ratio=$(python3 -c "print('%.2f' % (${rps[$peer]} / ${rps[direct]}))")
     added=$(python3 -c "print('%.3f' % (${p99[$peer]} - ${p99[direct]}))")
     [ "$peer" = direct ] && added="—"
-    echo "| ${work} ms | $peer | ${rps[$peer]} | $ratio | ${p50[$peer]} / ${p99[$peer]} | $added |"
+    echo "| ${work} ms | $peer | ${rps[$peer]}${note[$peer]:-} | $ratio | ${p50[$peer]} / ${p99[$peer]} | $added |"
   done
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   pids=()
-  unset rps p50 p99
+  unset rps p50 p99 note
 done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
