@@ -468,6 +468,7 @@ class Router::Impl {
       watch->Arm(opt.idle_timeout);
       const ReadResult r = co_await ReadMessage(client, buffer, *head);
       if (r.ec) break;
+      watch->Disarm();  // held or in flight, the client has nothing pending until the answer
       const bool again =
           co_await Exchange(client, *watch, *head, Bytes(buffer, r.size), scratch);
       buffer.consume(r.size);
