@@ -11,9 +11,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <map>
 #include <mutex>
-#include <future>
 #include <optional>
 #include <sstream>
 #include <thread>
@@ -24,8 +24,7 @@
 namespace tide::local {
 
 double SteadyNow() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 namespace {
@@ -83,7 +82,7 @@ struct Forwarded {
   bool ok = false;
   bool answered_partly = false;  // some of the replica's answer had arrived
   std::string error;
-  std::unique_ptr<Conn> conn;    // when ok: holds the response (conn->parser, `size` bytes)
+  std::unique_ptr<Conn> conn;  // when ok: holds the response (conn->parser, `size` bytes)
   std::size_t size = 0;
 };
 
@@ -306,8 +305,7 @@ class Router::Impl {
   // Sends `request` (bytes) to replica `pick`: on its idle keep-alive connection when there
   // is one, and once more on a fresh connection when that reused one turns out closed before
   // any answer. On success the response sits at the front of the connection's buffer.
-  Task<Forwarded> Forward(Pick& pick, std::string_view request, http::verb method,
-                          bool* refused) {
+  Task<Forwarded> Forward(Pick& pick, std::string_view request, http::verb method, bool* refused) {
     Forwarded out;
     for (int attempt = 0; attempt < 2; ++attempt) {
       std::unique_ptr<Conn> c = attempt == 0 ? std::move(pick.idle) : nullptr;
@@ -347,8 +345,8 @@ class Router::Impl {
         ec = r.ec;
         out.answered_partly = r.got_some;
       }
-      out.error = c->watch->fired ? fmt::format("no answer within {}s", opt.request_timeout)
-                                  : ec.message();
+      out.error =
+          c->watch->fired ? fmt::format("no answer within {}s", opt.request_timeout) : ec.message();
       // Only a reused connection that failed before any answer may be tried afresh, and only
       // when the request cannot have been acted on twice.
       if (!reused || out.answered_partly || (wrote && !Idempotent(method))) co_return out;
@@ -361,16 +359,19 @@ class Router::Impl {
       return fmt::format("tide: no replica is ready and {} requests already wait; retry later\n",
                          opt.queue_max);
     if (why == "busy_full")
-      return fmt::format("tide: every replica is busy ({} requests each) and {} requests "
-                         "already wait; retry later\n",
-                         opt.max_per_replica, opt.queue_max);
+      return fmt::format(
+          "tide: every replica is busy ({} requests each) and {} requests "
+          "already wait; retry later\n",
+          opt.max_per_replica, opt.queue_max);
     if (why == "busy")
-      return fmt::format("tide: every replica stayed busy ({} requests each) for {}s (the "
-                         "queue timeout); retry later\n",
-                         opt.max_per_replica, opt.queue_timeout);
-    return fmt::format("tide: no replica became ready within {}s (the queue timeout); "
-                       "retry later\n",
-                       opt.queue_timeout);
+      return fmt::format(
+          "tide: every replica stayed busy ({} requests each) for {}s (the "
+          "queue timeout); retry later\n",
+          opt.max_per_replica, opt.queue_timeout);
+    return fmt::format(
+        "tide: no replica became ready within {}s (the queue timeout); "
+        "retry later\n",
+        opt.queue_timeout);
   }
 
   // Proxies one request whose `raw` bytes are in the client's buffer and writes the answer
@@ -394,10 +395,10 @@ class Router::Impl {
       arrival = 0;
       if (pick.id < 0) {
         Count(t0, SteadyNow(), true);
-        co_return co_await Answer(client, watch,
-                                  Plain(http::status::service_unavailable, version,
-                                        RefusalBody(pick.refusal)),
-                                  version, keep_alive, false);
+        co_return co_await Answer(
+            client, watch,
+            Plain(http::status::service_unavailable, version, RefusalBody(pick.refusal)), version,
+            keep_alive, false);
       }
       bool refused = false;
       Forwarded f = co_await Forward(pick, request, head.method, &refused);
@@ -426,7 +427,7 @@ class Router::Impl {
         }
         c.buffer.consume(f.size);
         Release(pick.id, reusable ? std::move(f.conn) : nullptr, false);
-        co_return client_ok && keep_alive;
+        co_return client_ok&& keep_alive;
       }
       Release(pick.id, nullptr, refused);
       if (!retried && !f.answered_partly && Idempotent(head.method)) {
@@ -447,8 +448,8 @@ class Router::Impl {
   }
 
   // Writes a response built here (the router's own, or a re-parsed one) to the client.
-  Task<bool> Answer(Socket& client, Watch& watch, Response res, unsigned version,
-                    bool keep_alive, bool head) {
+  Task<bool> Answer(Socket& client, Watch& watch, Response res, unsigned version, bool keep_alive,
+                    bool head) {
     res.version(version);
     res.keep_alive(keep_alive);
     if (!head) res.prepare_payload();
@@ -469,8 +470,7 @@ class Router::Impl {
       const ReadResult r = co_await ReadMessage(client, buffer, *head);
       if (r.ec) break;
       watch->Disarm();  // held or in flight, the client has nothing pending until the answer
-      const bool again =
-          co_await Exchange(client, *watch, *head, Bytes(buffer, r.size), scratch);
+      const bool again = co_await Exchange(client, *watch, *head, Bytes(buffer, r.size), scratch);
       buffer.consume(r.size);
       if (!again) break;
     }
@@ -513,7 +513,8 @@ Result<std::unique_ptr<Router>> Router::Start(RouterOptions options) {
   if (!ec) a.set_option(tcp::acceptor::reuse_address(true), ec);
   if (!ec) a.bind(ep, ec);
   if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return Status::Runtime(fmt::format("router: cannot listen on {}: {}", listen, ec.message()));
+  if (ec)
+    return Status::Runtime(fmt::format("router: cannot listen on {}: {}", listen, ec.message()));
   impl->host = address.is_v6() ? "[" + host + "]" : host;
   impl->port = a.local_endpoint().port();
   asio::co_spawn(impl->ioc.get_executor(), impl->Accept(), asio::detached);

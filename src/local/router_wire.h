@@ -49,8 +49,8 @@ struct Watch {
   bool fired = false;
   void Arm(double seconds) {
     fired = false;
-    deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                  std::chrono::duration<double>(seconds));
+    deadline = Clock::now() +
+               std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   }
   void Disarm() { deadline = Clock::time_point::max(); }
 };
@@ -93,8 +93,7 @@ class HeadParser : public http::basic_parser<isRequest> {
     version = v;
   }
   void on_response_impl(int, beast::string_view, int v, error_code&) override { version = v; }
-  void on_field_impl(http::field f, beast::string_view, beast::string_view,
-                     error_code&) override {
+  void on_field_impl(http::field f, beast::string_view, beast::string_view, error_code&) override {
     if (f == http::field::connection || f == http::field::proxy_connection ||
         f == http::field::upgrade || (isRequest && f == http::field::keep_alive))
       hop_fields = true;
@@ -111,8 +110,8 @@ class HeadParser : public http::basic_parser<isRequest> {
 
 struct ReadResult {
   error_code ec;
-  std::size_t size = 0;    // the message's bytes at the front of the buffer (when !ec)
-  bool got_some = false;   // any byte of it had arrived (when ec)
+  std::size_t size = 0;   // the message's bytes at the front of the buffer (when !ec)
+  bool got_some = false;  // any byte of it had arrived (when ec)
 };
 
 // Reads until `parser` has one whole message at the front of `buffer` (bytes already in the

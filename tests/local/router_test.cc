@@ -2,23 +2,23 @@
 // bytes it receives and answers with canned bytes): plain messages pass byte for byte; what
 // must change hop by hop (HTTP/1.0, a close-delimited or chunked answer to a 1.0 client) is
 // re-serialised; pipelined requests are answered in order; bodies arrive whole.
+#include "local/router.h"
+
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <boost/asio.hpp>
 #include <chrono>
-#include <atomic>
 #include <deque>
 #include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include "local/router.h"
 
 namespace tide::local {
 namespace {
@@ -38,7 +38,8 @@ struct Answer {
 class ScriptedReplica {
  public:
   explicit ScriptedReplica(std::vector<Answer> answers)
-      : answers_(answers.begin(), answers.end()), acceptor_(io_, {asio::ip::address_v4::loopback(), 0}) {
+      : answers_(answers.begin(), answers.end()),
+        acceptor_(io_, {asio::ip::address_v4::loopback(), 0}) {
     thread_ = std::thread([this] { Serve(); });
   }
   ~ScriptedReplica() {
@@ -127,7 +128,8 @@ class RouterWire : public ::testing::Test {
   }
   // Sends `bytes` on a new connection and reads until `done(received)` holds, the router
   // closes the connection (*closed = true) or 5 s pass.
-  std::string Exchange(const std::string& bytes, const std::function<bool(const std::string&)>& done,
+  std::string Exchange(const std::string& bytes,
+                       const std::function<bool(const std::string&)>& done,
                        bool* closed = nullptr) {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     timeval tv{5, 0};
@@ -304,8 +306,8 @@ TEST_F(RouterWire, AReplicaThatNeverAnswersMeetsTheRequestTimeoutAndAnIdleClient
   Route(silent, nullptr, o);
   const auto t0 = std::chrono::steady_clock::now();
   bool closed = false;
-  const std::string out = Exchange(
-      "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\n\r\nx", Never, &closed);
+  const std::string out =
+      Exchange("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\n\r\nx", Never, &closed);
   const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_EQ(out.rfind("HTTP/1.1 502", 0), 0u) << out;
   EXPECT_NE(out.find("no answer within 0.3s"), std::string::npos) << out;
