@@ -2,7 +2,7 @@
 // already running, for bench/router/run.sh: the same replica is measured directly, through
 // this router and through nginx.
 //
-// Usage: router_proxy LISTEN_PORT REPLICA_PORT [THREADS [MAX_PER_REPLICA]]
+// Usage: router_proxy LISTEN_PORT REPLICA_PORT [MAX_PER_REPLICA]
 //        (runs until SIGTERM/SIGINT)
 #include <signal.h>
 
@@ -14,7 +14,7 @@
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: router_proxy LISTEN_PORT REPLICA_PORT [THREADS]\n");
+    std::fprintf(stderr, "usage: router_proxy LISTEN_PORT REPLICA_PORT [MAX_PER_REPLICA]\n");
     return 2;
   }
   sigset_t set;
@@ -25,16 +25,15 @@ int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
   tide::local::RouterOptions o;
   o.listen = std::string("127.0.0.1:") + argv[1];
-  if (argc > 3) o.threads = std::atoi(argv[3]);
-  if (argc > 4) o.max_per_replica = std::atoi(argv[4]);
+  if (argc > 3) o.max_per_replica = std::atoi(argv[3]);
   auto router = tide::local::Router::Start(o);
   if (!router.ok()) {
     std::fprintf(stderr, "router_proxy: %s\n", router.status().message().c_str());
     return 1;
   }
   (*router)->AddBackend(1, std::atoi(argv[2]));
-  std::fprintf(stderr, "router_proxy: %s -> 127.0.0.1:%s (%d threads)\n", (*router)->url().c_str(),
-               argv[2], o.threads);
+  std::fprintf(stderr, "router_proxy: %s -> 127.0.0.1:%s (max %d per replica)\n",
+               (*router)->url().c_str(), argv[2], o.max_per_replica);
   int sig = 0;
   sigwait(&set, &sig);
   (*router)->Stop();

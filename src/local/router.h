@@ -4,8 +4,9 @@
 // 503 with a clear body), one retry of an idempotent request on another replica when the
 // one it was sent to dies, and the measurements the group's policies read (stats below).
 //
-// Threading: the proxy runs on its own io_context threads; every public method is
-// thread-safe. Backends are managed by the pool (pool.h) through AddBackend/Drain/Remove.
+// Threading: the proxy runs on one io thread of its own (on a 2-core machine shared with the
+// replicas, a second thread buys hand-offs and wake-ups, not throughput); every public
+// method is thread-safe. Backends are managed by the pool (pool.h) through AddBackend/Drain/Remove.
 #pragma once
 
 #include <array>
@@ -19,7 +20,6 @@ namespace tide::local {
 
 struct RouterOptions {
   std::string listen = "127.0.0.1:0";  // host:port; port 0 = any free port
-  int threads = 2;                     // io_context threads
   int queue_max = 1000;                // requests held at once while no replica is ready
   // Requests (and so connections) in flight per replica at most; more wait in the queue as
   // if no replica were ready. 0 = no limit. Protects thread-per-connection servers, whose

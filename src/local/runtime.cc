@@ -6,7 +6,7 @@ namespace tide::local {
 
 Result<std::unique_ptr<LocalGroup>> LocalGroup::Start(const config::Group& group,
                                                       const std::string& run_dir,
-                                                      EventSink events, int router_threads) {
+                                                      EventSink events) {
   if (!group.local)
     return Status::InvalidInput(fmt::format("group {} has no local: section", group.name));
   const config::LocalService& svc = *group.local;
@@ -16,7 +16,6 @@ Result<std::unique_ptr<LocalGroup>> LocalGroup::Start(const config::Group& group
   auto holder = std::make_shared<Pool*>(nullptr);
   RouterOptions ro;
   ro.listen = svc.listen;
-  ro.threads = router_threads;
   ro.queue_max = svc.queue_max;
   ro.queue_timeout = svc.queue_timeout;
   ro.max_per_replica = svc.max_concurrency;

@@ -23,8 +23,7 @@ class LocalGroup {
   // Starts the router on local.listen and the pool (0 replicas; leftovers of a crashed run
   // killed). REQUIRES: group.local.
   static Result<std::unique_ptr<LocalGroup>> Start(const config::Group& group,
-                                                   const std::string& run_dir, EventSink events,
-                                                   int router_threads = 2);
+                                                   const std::string& run_dir, EventSink events);
   ~LocalGroup();  // Stop()
   // Drains and stops the replicas, then the router. Idempotent.
   void Stop();

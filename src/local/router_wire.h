@@ -1,0 +1,164 @@
+// router_wire.h: how the router reads one HTTP/1.1 message off a socket without copying it.
+// Beast's parser frames the message (request line or status line, fields, Content-Length or
+// chunked body, limits) while the bytes stay where they arrived, in the connection's buffer;
+// the router then forwards those bytes as they are when nothing hop-by-hop must change
+// ("plain" messages, by far the common case), and re-parses them into a full Beast message
+// and re-serialises it only otherwise (HTTP/1.0, Connection or Upgrade fields, a response
+// without a length).
+//
+// Everything here runs on the router's one io thread; nothing is shared.
+#pragma once
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <cstdint>
+#include <list>
+#include <string_view>
+
+namespace tide::local::wire {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using error_code = boost::system::error_code;
+using Executor = asio::io_context::executor_type;  // one io thread: no type erasure, no strand
+using Socket = asio::basic_stream_socket<tcp, Executor>;
+using Acceptor = asio::basic_socket_acceptor<tcp, Executor>;
+using Timer = asio::basic_waitable_timer<std::chrono::steady_clock,
+                                         asio::wait_traits<std::chrono::steady_clock>, Executor>;
+template <class T>
+using Task = asio::awaitable<T, Executor>;
+// The completion token of every co_await: errors land in `ec` (never thrown).
+inline auto Await(error_code& ec) {
+  return asio::redirect_error(asio::use_awaitable_t<Executor>{}, ec);
+}
+
+inline constexpr std::uint64_t kBodyLimit = 64ull << 20;  // bytes, requests and responses
+
+// A socket's deadline, enforced by the router's watchdog (one timer for all connections,
+// instead of a timer armed and cancelled around every read and write): when `deadline` has
+// passed, the watchdog cancels the socket's pending operations and sets `fired`.
+struct Watch {
+  using Clock = std::chrono::steady_clock;
+  explicit Watch(Socket* s) : socket(s) {}
+  Socket* socket;
+  Clock::time_point deadline = Clock::time_point::max();
+  bool fired = false;
+  void Arm(double seconds) {
+    fired = false;
+    deadline = Clock::now() +
+               std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  }
+  void Disarm() { deadline = Clock::time_point::max(); }
+};
+using WatchList = std::list<Watch*>;
+
+// Registers a Watch in the router's list for the lifetime of its connection.
+class Watched {
+ public:
+  Watched(WatchList& list, Socket* s) : list_(list), watch_(s) {
+    it_ = list_.insert(list_.end(), &watch_);
+  }
+  ~Watched() { list_.erase(it_); }
+  Watched(const Watched&) = delete;
+  Watched& operator=(const Watched&) = delete;
+  Watch& operator*() { return watch_; }
+  Watch* operator->() { return &watch_; }
+
+ private:
+  WatchList& list_;
+  Watch watch_;
+  WatchList::iterator it_;
+};
+
+// Frames one message and remembers what decides whether it may be forwarded as is; the body
+// is skipped (its bytes stay in the buffer).
+template <bool isRequest>
+class HeadParser : public http::basic_parser<isRequest> {
+ public:
+  HeadParser() { this->body_limit(kBodyLimit); }
+  http::verb method = http::verb::unknown;  // requests
+  int version = 11;
+  // A Connection, Proxy-Connection or Upgrade field (and, in a request, Keep-Alive): the
+  // message's hop-by-hop part is not what the next hop must see.
+  bool hop_fields = false;
+
+ private:
+  void on_request_impl(http::verb m, beast::string_view, beast::string_view, int v,
+                       error_code&) override {
+    method = m;
+    version = v;
+  }
+  void on_response_impl(int, beast::string_view, int v, error_code&) override { version = v; }
+  void on_field_impl(http::field f, beast::string_view, beast::string_view, error_code&) override {
+    if (f == http::field::connection || f == http::field::proxy_connection ||
+        f == http::field::upgrade || (isRequest && f == http::field::keep_alive))
+      hop_fields = true;
+  }
+  void on_header_impl(error_code&) override {}
+  void on_body_init_impl(const boost::optional<std::uint64_t>&, error_code&) override {}
+  std::size_t on_body_impl(beast::string_view body, error_code&) override { return body.size(); }
+  void on_chunk_header_impl(std::uint64_t, beast::string_view, error_code&) override {}
+  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, error_code&) override {
+    return body.size();
+  }
+  void on_finish_impl(error_code&) override {}
+};
+
+struct ReadResult {
+  error_code ec;
+  std::size_t size = 0;   // the message's bytes at the front of the buffer (when !ec)
+  bool got_some = false;  // any byte of it had arrived (when ec)
+};
+
+// Reads until `parser` has one whole message at the front of `buffer` (bytes already in the
+// buffer first: pipelined requests). The caller consumes `size` bytes once done with them.
+template <class Parser>
+Task<ReadResult> ReadMessage(Socket& socket, beast::flat_buffer& buffer, Parser& parser) {
+  ReadResult r;
+  std::size_t used = 0;
+  for (;;) {
+    if (used < buffer.size()) {
+      const auto* data = static_cast<const char*>(buffer.data().data());
+      error_code ec;
+      const std::size_t n = parser.put(asio::buffer(data + used, buffer.size() - used), ec);
+      used += n;
+      if (ec && ec != http::error::need_more) {
+        r.ec = ec;
+        r.got_some = true;
+        co_return r;
+      }
+      if (parser.is_done()) {
+        r.size = used;
+        co_return r;
+      }
+      if (n > 0 && !ec) continue;  // the header is done; the body follows in the same bytes
+    }
+    error_code ec;
+    const std::size_t n = co_await socket.async_read_some(buffer.prepare(16 * 1024), Await(ec));
+    buffer.commit(n);
+    if (ec == asio::error::eof && parser.got_some() && parser.need_eof() &&
+        parser.is_header_done()) {
+      error_code eof_ec;
+      parser.put_eof(eof_ec);  // a body delimited by the end of the connection
+      if (!eof_ec && parser.is_done()) {
+        r.size = buffer.size();
+        co_return r;
+      }
+    }
+    if (ec) {
+      r.ec = ec;
+      r.got_some = buffer.size() > 0;
+      co_return r;
+    }
+  }
+}
+
+inline std::string_view Bytes(const beast::flat_buffer& b, std::size_t n) {
+  return {static_cast<const char*>(b.data().data()), n};
+}
+
+}  // namespace tide::local::wire

@@ -1,0 +1,322 @@
+// The router's wire behaviour against a scripted replica (a loopback socket that records the
+// bytes it receives and answers with canned bytes): plain messages pass byte for byte; what
+// must change hop by hop (HTTP/1.0, a close-delimited or chunked answer to a 1.0 client) is
+// re-serialised; pipelined requests are answered in order; bodies arrive whole.
+#include "local/router.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace tide::local {
+namespace {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+// One answer of the scripted replica: the bytes to send, and whether to close afterwards.
+struct Answer {
+  std::string bytes;
+  bool close = false;
+};
+
+// A replica that serves its connections one at a time on its own thread: it reads one
+// request (header, then Content-Length or chunked body, by the simple rules of the scripted
+// cases), records its bytes, and sends the next scripted answer.
+class ScriptedReplica {
+ public:
+  explicit ScriptedReplica(std::vector<Answer> answers)
+      : answers_(answers.begin(), answers.end()),
+        acceptor_(io_, {asio::ip::address_v4::loopback(), 0}) {
+    thread_ = std::thread([this] { Serve(); });
+  }
+  ~ScriptedReplica() {
+    stop_ = true;
+    ::shutdown(acceptor_.native_handle(), SHUT_RDWR);  // ends a blocked accept
+    const int conn = conn_.load();
+    if (conn >= 0) ::shutdown(conn, SHUT_RDWR);  // ends a blocked read
+    thread_.join();
+  }
+  int port() const { return acceptor_.local_endpoint().port(); }
+  std::vector<std::string> received() {
+    std::lock_guard<std::mutex> l(mu_);
+    return received_;
+  }
+
+ private:
+  static size_t MessageEnd(const std::string& s) {
+    const size_t head = s.find("\r\n\r\n");
+    if (head == std::string::npos) return 0;
+    const size_t body = head + 4;
+    const size_t cl = s.find("Content-Length: ");
+    if (cl != std::string::npos && cl < head) {
+      const size_t n = std::stoul(s.substr(cl + 16));
+      return s.size() >= body + n ? body + n : 0;
+    }
+    if (s.find("chunked") < head) {
+      const size_t end = s.find("0\r\n\r\n", body);
+      return end == std::string::npos ? 0 : end + 5;
+    }
+    return body;
+  }
+  void Serve() {
+    while (!stop_) {
+      tcp::socket s(io_);
+      boost::system::error_code ec;
+      acceptor_.accept(s, ec);
+      if (ec || stop_) return;
+      conn_ = s.native_handle();
+      std::string in;
+      for (;;) {
+        char buf[4096];
+        const size_t n = s.read_some(asio::buffer(buf), ec);
+        if (ec) break;
+        in.append(buf, n);
+        size_t end;
+        bool closed = false;
+        while ((end = MessageEnd(in)) > 0) {
+          Answer a;
+          {
+            std::lock_guard<std::mutex> l(mu_);
+            received_.push_back(in.substr(0, end));
+            if (!answers_.empty()) a = answers_.front(), answers_.pop_front();
+          }
+          in.erase(0, end);
+          asio::write(s, asio::buffer(a.bytes), ec);
+          if (a.close || ec) {
+            closed = true;
+            break;
+          }
+        }
+        if (closed) break;
+      }
+      conn_ = -1;
+    }
+  }
+
+  std::mutex mu_;
+  std::deque<Answer> answers_;
+  std::vector<std::string> received_;
+  asio::io_context io_;
+  tcp::acceptor acceptor_;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> conn_{-1};
+  std::thread thread_;
+};
+
+class RouterWire : public ::testing::Test {
+ protected:
+  void Route(ScriptedReplica& replica, ScriptedReplica* second = nullptr,
+             RouterOptions options = {}) {
+    auto r = Router::Start(options);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    router_ = std::move(*r);
+    router_->AddBackend(1, replica.port());
+    if (second) router_->AddBackend(2, second->port());
+  }
+  // Sends `bytes` on a new connection and reads until `done(received)` holds, the router
+  // closes the connection (*closed = true) or 5 s pass.
+  std::string Exchange(const std::string& bytes,
+                       const std::function<bool(const std::string&)>& done,
+                       bool* closed = nullptr) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    timeval tv{5, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>(router_->port()));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    EXPECT_EQ(::send(fd, bytes.data(), bytes.size(), 0), static_cast<ssize_t>(bytes.size()));
+    std::string out;
+    bool eof = false;
+    while (!done(out)) {
+      char buf[4096];
+      const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) {
+        eof = n == 0;
+        break;
+      }
+      out.append(buf, static_cast<size_t>(n));
+    }
+    if (closed) {
+      char c;
+      *closed = eof || ::recv(fd, &c, 1, 0) == 0;
+    }
+    ::close(fd);
+    return out;
+  }
+  static std::function<bool(const std::string&)> Ends(const std::string& tail) {
+    return [tail](const std::string& s) {
+      return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+    };
+  }
+  static bool Never(const std::string&) { return false; }
+  std::unique_ptr<Router> router_;
+};
+
+TEST_F(RouterWire, APlainRequestAndItsAnswerPassByteForByte) {
+  const std::string answer = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Replica: a\r\n\r\nok";
+  ScriptedReplica replica({{answer}});
+  Route(replica);
+  const std::string request = "GET /x?y=1 HTTP/1.1\r\nHost: h\r\nX-Trace: 7\r\n\r\n";
+  EXPECT_EQ(Exchange(request, Ends("ok")), answer);
+  ASSERT_EQ(replica.received().size(), 1u);
+  EXPECT_EQ(replica.received()[0], request);
+}
+
+TEST_F(RouterWire, PipelinedRequestsWithBodiesAreAnsweredInOrder) {
+  ScriptedReplica replica({{"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na"},
+                           {"HTTP/1.1 201 Created\r\nContent-Length: 1\r\n\r\nb"}});
+  Route(replica);
+  const std::string post = "POST /a HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello";
+  const std::string chunked =
+      "PUT /b HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n";
+  const std::string out = Exchange(post + chunked, Ends("\r\n\r\nb"));
+  EXPECT_EQ(out,
+            "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na"
+            "HTTP/1.1 201 Created\r\nContent-Length: 1\r\n\r\nb");
+  ASSERT_EQ(replica.received().size(), 2u);
+  EXPECT_EQ(replica.received()[0], post);
+  EXPECT_EQ(replica.received()[1], chunked);
+}
+
+TEST_F(RouterWire, AnHttp10ClientGetsAnHttp10AnswerWithALengthAndTheConnectionCloses) {
+  ScriptedReplica replica(
+      {{"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n3\r\n!!!\r\n0\r\n\r\n"}});
+  Route(replica);
+  bool closed = false;
+  const std::string out = Exchange("GET / HTTP/1.0\r\nHost: h\r\n\r\n", Never, &closed);
+  EXPECT_EQ(out.rfind("HTTP/1.0 200 OK\r\n", 0), 0u) << out;
+  EXPECT_NE(out.find("Content-Length: 5\r\n"), std::string::npos) << out;
+  EXPECT_EQ(out.find("chunked"), std::string::npos) << out;
+  EXPECT_EQ(out.substr(out.size() - 5), "ok!!!");
+  EXPECT_TRUE(closed);
+  // The replica was asked in HTTP/1.1, on a connection the router keeps.
+  ASSERT_EQ(replica.received().size(), 1u);
+  EXPECT_EQ(replica.received()[0].rfind("GET / HTTP/1.1\r\n", 0), 0u) << replica.received()[0];
+  EXPECT_EQ(replica.received()[0].find("close"), std::string::npos) << replica.received()[0];
+}
+
+TEST_F(RouterWire, AnAnswerEndedByCloseReachesAKeepAliveClientWithALength) {
+  ScriptedReplica replica({{"HTTP/1.0 200 OK\r\nX-Old: 1\r\n\r\nhello", true},
+                           {"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nbye"}});
+  Route(replica);
+  const std::string get = "GET / HTTP/1.1\r\nHost: h\r\n\r\n";
+  // Both answers on one client connection: the first was re-framed with a length, so the
+  // client can tell where it ends; the second came on a fresh replica connection.
+  const std::string out = Exchange(get + get, Ends("bye"));
+  const size_t second = out.find("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nbye");
+  ASSERT_NE(second, std::string::npos) << out;
+  const std::string first = out.substr(0, second);
+  EXPECT_EQ(first.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << first;
+  EXPECT_NE(first.find("Content-Length: 5\r\n"), std::string::npos) << first;
+  EXPECT_EQ(first.substr(first.size() - 5), "hello");
+  EXPECT_EQ(replica.received().size(), 2u);
+}
+
+TEST_F(RouterWire, AClientAskingToCloseIsAnsweredAndClosedWhileTheReplicaConnectionIsKept) {
+  ScriptedReplica replica({{"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"},
+                           {"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"}});
+  Route(replica);
+  for (int i = 0; i < 2; ++i) {
+    bool closed = false;
+    const std::string out =
+        Exchange("GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", Never, &closed);
+    EXPECT_NE(out.find("Connection: close\r\n"), std::string::npos) << out;
+    EXPECT_EQ(out.substr(out.size() - 2), "ok");
+    EXPECT_TRUE(closed);
+  }
+  const auto got = replica.received();
+  ASSERT_EQ(got.size(), 2u);
+  for (const auto& r : got) EXPECT_EQ(r.find("close"), std::string::npos) << r;
+}
+
+TEST_F(RouterWire, AHeadAnswerHasNoBodyToWaitFor) {
+  ScriptedReplica replica({{"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n"},
+                           {"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"}});
+  Route(replica);
+  const std::string head = "HEAD / HTTP/1.1\r\nHost: h\r\n\r\n";
+  const std::string get = "GET / HTTP/1.1\r\nHost: h\r\n\r\n";
+  const std::string out = Exchange(head + get, Ends("ok"));
+  EXPECT_EQ(out,
+            "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n"
+            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+}
+
+TEST_F(RouterWire, AnIdempotentRequestIsRetriedOnceOnAnotherReplicaAndAPostIsNot) {
+  // Replica 1 hangs up on every request without answering; replica 2 answers. Whichever a
+  // request is sent to first, a GET ends with 200 (retried once on replica 2 when it met
+  // replica 1) and a POST that met replica 1 ends with 502, not retried.
+  const Answer hang_up{"", true};
+  const Answer ok{"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"};
+  ScriptedReplica broken(std::vector<Answer>(8, hang_up));
+  ScriptedReplica good(std::vector<Answer>(8, ok));
+  Route(broken, &good);
+  const auto count = [](const std::vector<std::string>& got, const std::string& method) {
+    int n = 0;
+    for (const auto& r : got) n += r.rfind(method, 0) == 0;
+    return n;
+  };
+  for (int i = 0; i < 4; ++i) {
+    const std::string out = Exchange("GET / HTTP/1.1\r\nHost: h\r\n\r\n", Ends("ok"));
+    EXPECT_EQ(out.rfind("HTTP/1.1 200 OK", 0), 0u) << out;
+  }
+  const int gets_met_broken = count(broken.received(), "GET ");
+  EXPECT_GE(gets_met_broken, 1);
+  EXPECT_EQ(router_->Stats().retries, gets_met_broken);
+  EXPECT_EQ(count(good.received(), "GET "), 4);
+  int bad_gateway = 0;
+  for (int i = 0; i < 4; ++i) {
+    const std::string out = Exchange(
+        "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\n\r\nx", [](const std::string& s) {
+          return Ends("ok")(s) || (Ends("\n")(s) && !Ends("\r\n\r\n")(s));  // 200 or 502
+        });
+    if (out.rfind("HTTP/1.1 502", 0) == 0) {
+      ++bad_gateway;
+      EXPECT_NE(out.find("tide: replica 1 failed"), std::string::npos) << out;
+    } else {
+      EXPECT_EQ(out.rfind("HTTP/1.1 200 OK", 0), 0u) << out;
+    }
+  }
+  EXPECT_GE(bad_gateway, 1);
+  EXPECT_EQ(count(broken.received(), "POST "), bad_gateway);  // each once: no retry
+  EXPECT_EQ(count(good.received(), "POST "), 4 - bad_gateway);
+  EXPECT_EQ(router_->Stats().retries, gets_met_broken);
+  EXPECT_EQ(router_->Stats().errors, bad_gateway);
+}
+
+TEST_F(RouterWire, AReplicaThatNeverAnswersMeetsTheRequestTimeoutAndAnIdleClientIsClosed) {
+  ScriptedReplica silent({});  // reads requests, never answers
+  RouterOptions o;
+  o.request_timeout = 0.3;
+  o.idle_timeout = 0.3;
+  Route(silent, nullptr, o);
+  const auto t0 = std::chrono::steady_clock::now();
+  bool closed = false;
+  const std::string out =
+      Exchange("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\n\r\nx", Never, &closed);
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_EQ(out.rfind("HTTP/1.1 502", 0), 0u) << out;
+  EXPECT_NE(out.find("no answer within 0.3s"), std::string::npos) << out;
+  // The 502 after 0.3 s (the watchdog looks every 0.1 s), then the idle keep-alive
+  // connection closed 0.3 s later.
+  EXPECT_TRUE(closed);
+  EXPECT_GE(took, 0.6);
+  EXPECT_LT(took, 3);
+}
+
+}  // namespace
+}  // namespace tide::local
