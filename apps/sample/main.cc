@@ -9,6 +9,7 @@
 // Usage: tide-sample [--work-ms MS] [--startup-ms MS]
 //   --startup-ms waits before listening (a slow boot, so that scale-from-zero shows).
 #include <httplib.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include <chrono>
@@ -92,7 +93,18 @@ int main(int argc, char** argv) {
   });
   std::fprintf(stderr, "tide-sample: replica %s listening on 127.0.0.1:%d, %.1f ms CPU per request\n",
                replica.c_str(), port, work_ms);
-  if (!server.listen("127.0.0.1", port)) {
+  // Debian's cpp-httplib is a compiled library that listens with a backlog of 5: a burst of
+  // new connections (the router opening keep-alive connections to a replica that has just
+  // become ready) overflows it, and every dropped SYN costs a 1 s retransmission. The
+  // listener is found through the socket-options hook and given the system's backlog.
+  int listener = -1;
+  server.set_socket_options([&listener](int sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    listener = sock;
+  });
+  if (!server.bind_to_port("127.0.0.1", port) || ::listen(listener, SOMAXCONN) != 0 ||
+      !server.listen_after_bind()) {
     std::fprintf(stderr, "tide-sample: cannot listen on 127.0.0.1:%d\n", port);
     return 1;
   }

@@ -83,6 +83,9 @@ class HttpServer final : public Server {
       return Status::Runtime(fmt::format("api.listen {}: cannot bind{}", opt_.listen,
                                          err != 0 ? fmt::format(": {}", std::strerror(err)) : ""));
     }
+    // Debian's compiled cpp-httplib listens with a backlog of 5; a dashboard's parallel
+    // fetches on fresh connections can overflow it, and a dropped SYN costs a 1 s retry.
+    if (listener_ >= 0) ::listen(listener_, SOMAXCONN);
     return Status::Ok();
   }
 
@@ -117,10 +120,11 @@ class HttpServer final : public Server {
     http_.set_keep_alive_timeout(kKeepAliveSeconds);
     // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, which would let a second tide
     // bind the same port silently. CLOEXEC keeps the listener out of spawned processes.
-    http_.set_socket_options([](socket_t sock) {
+    http_.set_socket_options([this](socket_t sock) {
       int yes = 1;
       setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
       fcntl(sock, F_SETFD, FD_CLOEXEC);
+      listener_ = sock;
     });
     // httplib 0.11 caps Content-Length bodies (413) but reads chunked bodies without limit:
     // refuse bodies of unknown length before anything is read.
@@ -341,6 +345,7 @@ class HttpServer final : public Server {
   const ServerOptions opt_;
   ControlPlane* const plane_;
   httplib::Server http_;
+  int listener_ = -1;  // the listening socket, from the socket-options hook
   std::thread thread_;
   std::atomic<bool> finished_{false};
   int port_ = -1;

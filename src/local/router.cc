@@ -332,9 +332,18 @@ class Router::Impl {
                                  Await(ec));
       const bool wrote = !ec;
       if (!ec) {
-        c->parser.emplace();
-        if (method == http::verb::head) c->parser->skip(true);
-        const ReadResult r = co_await ReadMessage(c->socket, c->buffer, *c->parser);
+        ReadResult r;
+        for (;;) {
+          c->parser.emplace();
+          if (method == http::verb::head) c->parser->skip(true);
+          r = co_await ReadMessage(c->socket, c->buffer, *c->parser);
+          // An interim answer (100 Continue, 103 Early Hints) precedes the final one. The
+          // router has already sent the whole request, so a 100 means nothing to the client:
+          // it is dropped and the final answer read (taken as the answer, it would leave the
+          // real one to be read as the next request's).
+          if (r.ec || c->parser->status / 100 != 1 || c->parser->status == 101) break;
+          c->buffer.consume(r.size);
+        }
         if (!r.ec) {
           c->watch->Disarm();
           out.ok = true;

@@ -81,6 +81,7 @@ class HeadParser : public http::basic_parser<isRequest> {
  public:
   HeadParser() { this->body_limit(kBodyLimit); }
   http::verb method = http::verb::unknown;  // requests
+  int status = 0;                           // responses
   int version = 11;
   // A Connection, Proxy-Connection or Upgrade field (and, in a request, Keep-Alive): the
   // message's hop-by-hop part is not what the next hop must see.
@@ -92,7 +93,10 @@ class HeadParser : public http::basic_parser<isRequest> {
     method = m;
     version = v;
   }
-  void on_response_impl(int, beast::string_view, int v, error_code&) override { version = v; }
+  void on_response_impl(int code, beast::string_view, int v, error_code&) override {
+    status = code;
+    version = v;
+  }
   void on_field_impl(http::field f, beast::string_view, beast::string_view, error_code&) override {
     if (f == http::field::connection || f == http::field::proxy_connection ||
         f == http::field::upgrade || (isRequest && f == http::field::keep_alive))

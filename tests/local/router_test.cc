@@ -193,6 +193,24 @@ TEST_F(RouterWire, PipelinedRequestsWithBodiesAreAnsweredInOrder) {
   EXPECT_EQ(replica.received()[1], chunked);
 }
 
+// A replica that answers 100 Continue before its final answer (a request with Expect:
+// 100-continue): the client gets the final answer, and the next request on the same
+// connection gets its own answer, not the one left behind.
+TEST_F(RouterWire, AnInterimAnswerIsDroppedAndTheFinalOneForwarded) {
+  ScriptedReplica replica({{"HTTP/1.1 100 Continue\r\n\r\n"
+                            "HTTP/1.1 201 Created\r\nContent-Length: 1\r\n\r\na"},
+                           {"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nb"}});
+  Route(replica);
+  const std::string post =
+      "POST /a HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\nhello";
+  const std::string get = "GET /b HTTP/1.1\r\nHost: h\r\n\r\n";
+  EXPECT_EQ(Exchange(post + get, Ends("\r\n\r\nb")),
+            "HTTP/1.1 201 Created\r\nContent-Length: 1\r\n\r\na"
+            "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nb");
+  ASSERT_EQ(replica.received().size(), 2u);
+  EXPECT_EQ(replica.received()[1], get);
+}
+
 TEST_F(RouterWire, AnHttp10ClientGetsAnHttp10AnswerWithALengthAndTheConnectionCloses) {
   ScriptedReplica replica(
       {{"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n3\r\n!!!\r\n0\r\n\r\n"}});
