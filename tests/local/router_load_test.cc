@@ -44,7 +44,7 @@ TEST_F(RouterLoad, TideLoadReplaysATraceWithEveryRequestAnswered) {
   EXPECT_NEAR(report->sent, 350, 2);
   EXPECT_EQ(report->ok, report->sent) << FormatLoadReport(*report);
   EXPECT_EQ(report->errors, 0);
-  EXPECT_NEAR(report->wall_seconds, 4, 0.5);
+  EXPECT_NEAR(report->wall_seconds, 4, 0.5) << FormatLoadReport(*report);
   EXPECT_GT(report->p99, 0);
   EXPECT_LE(report->p50, report->p99);
 }
