@@ -35,6 +35,7 @@ config::Group PredictiveGroup() {
 }
 
 struct Replay {
+  explicit Replay(config::Group group) : g(std::move(group)) {}
   config::Group g;
   GroupState st;
   int current = 2;
