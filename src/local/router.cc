@@ -2,8 +2,8 @@
 // connection, no strands, no thread hand-offs on a request's path. The backend table, the
 // queue of held requests and the counters are also touched by the pool's and the
 // controller's threads (AddBackend, Stats, ...), so they sit behind one mutex, which a
-// request takes twice (pick a replica, then give it back and count) and which is otherwise
-// uncontended. Messages are framed by Beast's parser and forwarded as the bytes that
+// request takes three times (pick a replica, count the answer, give the replica back) and
+// which is otherwise uncontended. Messages are framed by Beast's parser and forwarded as the bytes that
 // arrived when nothing hop-by-hop must change (router_wire.h); otherwise re-serialised.
 #include "local/router.h"
 
@@ -277,8 +277,8 @@ class Router::Impl {
     }
   }
 
-  // Gives replica `id` its slot back (and `conn` to its idle list when reusable), and counts
-  // the answered request (`latency` seconds; `own_error`: the router answered it itself).
+  // Gives replica `id` its slot back (and `conn` to its idle list when reusable); `refused`:
+  // it refused the connection, so it is not picked again until re-added.
   void Release(int id, std::unique_ptr<Conn> conn, bool refused) {
     std::lock_guard<std::mutex> l(mu);
     auto it = backends.find(id);
@@ -289,6 +289,7 @@ class Router::Impl {
       it->second.idle.push_back(std::move(conn));
     if (opt.max_per_replica > 0 && !waiters.empty()) WakeOne();  // a slot is free
   }
+  // Counts an answered request: `t0` to `t1` seconds; `own_error`: the router answered it.
   void Count(double t0, double t1, bool own_error) {
     std::lock_guard<std::mutex> l(mu);
     Integrate(t1);
@@ -436,7 +437,7 @@ class Router::Impl {
         }
         c.buffer.consume(f.size);
         Release(pick.id, reusable ? std::move(f.conn) : nullptr, false);
-        co_return client_ok&& keep_alive;
+        co_return client_ok && keep_alive;
       }
       Release(pick.id, nullptr, refused);
       if (!retried && !f.answered_partly && Idempotent(head.method)) {
