@@ -6,8 +6,9 @@
 //                  "ok replica=R\n"
 //   GET /healthz   200 once listening
 //
-// Usage: tide-sample [--work-ms MS] [--startup-ms MS]
+// Usage: tide-sample [--work-ms MS] [--startup-ms MS] [--threads N]
 //   --startup-ms waits before listening (a slow boot, so that scale-from-zero shows).
+//   --threads    connections served at once (default 64; see below).
 #include <httplib.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -46,12 +47,20 @@ httplib::Server* g_server = nullptr;
 
 int main(int argc, char** argv) {
   double work_ms = 2, startup_ms = 0;
+  int threads = 64;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if ((a == "--work-ms" || a == "--startup-ms") && i + 1 < argc) {
       (a == "--work-ms" ? work_ms : startup_ms) = std::atof(argv[++i]);
+    } else if (a == "--threads" && i + 1 < argc) {
+      threads = std::atoi(argv[++i]);
+      if (threads < 1 || threads > 10000) {
+        std::fprintf(stderr, "tide-sample: --threads '%s': allowed: an integer in [1, 10000]\n", argv[i]);
+        return 2;
+      }
     } else {
-      std::fprintf(stderr, "tide-sample: unknown argument '%s'; allowed: --work-ms MS, --startup-ms MS\n",
+      std::fprintf(stderr,
+                   "tide-sample: unknown argument '%s'; allowed: --work-ms MS, --startup-ms MS, --threads N\n",
                    a.c_str());
       return 2;
     }
@@ -72,8 +81,8 @@ int main(int argc, char** argv) {
   g_server = &server;
   // cpp-httplib serves one connection per pool thread for as long as it is kept alive; tide's
   // router keeps one connection per concurrent request open, so the pool must be at least as
-  // large as the concurrency a replica is sent (64 here).
-  server.new_task_queue = [] { return new httplib::ThreadPool(64); };
+  // large as the concurrency a replica is sent (64 by default).
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   server.set_keep_alive_max_count(1000000);
   server.set_keep_alive_timeout(60);
   server.set_tcp_nodelay(true);  // header and body are separate writes: no Nagle delay

@@ -1,21 +1,25 @@
 #!/usr/bin/env bash
 # The request router against its peers, in one run: wrk against one tide-sample replica
 # directly, through tide's router (build/bench/router_proxy) and through nginx (a temporary
-# config on a loopback port, keep-alive to the same replica).
+# config on a loopback port, keep-alive to the same replica). The router is measured twice:
+# as tide runs it (its io thread asks for a 100 µs time slice, RouterOptions::io_thread_slice)
+# and with the kernel's default slice ("router, default slice"), to show what the hint does.
 #
 #   bash bench/router/run.sh [WORK_MS ...]     (default: 0 and 1 ms of CPU per request)
 #
 # Throughput: wrk, closed loop, 1 thread, 32 connections, 10 s per peer; during it, the
 # proxy's CPU time per request (router process; nginx worker processes).
 # Added latency at a fixed rate: wrk2 is not in Debian, so `tide load` sends 1,000 requests
-# per second, evenly spaced, open loop, for 5 s, three times per peer (latency counted from
-# each request's scheduled time, so queueing is not hidden); the median of the three runs is
-# shown; added p99 = p99 through the proxy - p99 direct.
+# per second, evenly spaced, open loop, for 5 s, in ROUNDS rounds (default 5) that take the
+# peers in turn (latency counted from each request's scheduled time, so queueing is not
+# hidden); p50 and p99 are the medians over the rounds; added p99 = the median over rounds
+# of (p99 through the proxy - p99 direct in the same round).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash scripts/deps.sh
 bash scripts/build.sh --target tide tide-sample router_proxy >/dev/null
 works=("$@")
+ROUNDS=${ROUNDS:-5}
 [ ${#works[@]} -gt 0 ] || works=(0 1)
 tmp=$(mktemp -d /tmp/tide-router-bench-XXXXXX)
 pids=()
@@ -37,11 +41,17 @@ echo "| work per request | peer | wrk req/s (32 conn) | ratio to direct | proxy 
 echo "|---|---|---|---|---|---|---|"
 for work in "${works[@]}"; do
   replica=$(free_port); router=$(free_port); nginx_port=$(free_port)
-  PORT=$replica REPLICA=0 ./build/tide-sample --work-ms "$work" 2>"$tmp/sample.log" & pids+=($!)
+  # 256 threads: each proxy keeps its idle keep-alive connections to the replica open (48 +
+  # 48 from the two routers, up to 64 from nginx), and a thread-per-connection replica with
+  # fewer threads would leave the next peer's requests waiting for a free one.
+  PORT=$replica REPLICA=0 ./build/tide-sample --work-ms "$work" --threads 256 2>"$tmp/sample.log" & pids+=($!)
   wait_port "$replica"
-  # 48 requests at most in flight to the replica (its 64 threads serve one connection each).
+  # 48 requests at most in flight to the replica from each router.
   ./build/bench/router_proxy "$router" "$replica" 48 2>"$tmp/router.log" & pids+=($!)
   router_pid=$!
+  router_ds=$(free_port)
+  ./build/bench/router_proxy "$router_ds" "$replica" 48 0 2>"$tmp/router-ds.log" & pids+=($!)
+  router_ds_pid=$!
   cat > "$tmp/nginx.conf" <<NGINX
 worker_processes 2;
 pid $tmp/nginx.pid;
@@ -61,14 +71,17 @@ http {
 NGINX
   nginx -c "$tmp/nginx.conf" -p "$tmp" 2>"$tmp/nginx.log" & pids+=($!)
   nginx_pid=$!
-  wait_port "$router"; wait_port "$nginx_port"
+  wait_port "$router"; wait_port "$router_ds"; wait_port "$nginx_port"
   declare -A rps p50 p99 note cpu
-  for peer in direct router nginx; do
-    case $peer in direct) port=$replica ;; router) port=$router ;; nginx) port=$nginx_port ;; esac
+  for peer in direct router router_ds nginx; do
+    case $peer in direct) port=$replica ;; router) port=$router ;; router_ds) port=$router_ds ;; nginx) port=$nginx_port ;; esac
     wrk -t1 -c32 -d2s "http://127.0.0.1:$port/" >/dev/null  # warm-up
     # The proxy's own CPU per request during that run (utime + stime of its processes, from
     # /proc; a figure other jobs on the machine do not change much, unlike the rates).
-    case $peer in direct) procs=() ;; router) procs=($router_pid) ;; nginx) procs=($(pgrep -P "$nginx_pid")) ;; esac
+    case $peer in
+      direct) procs=() ;; router) procs=($router_pid) ;; router_ds) procs=($router_ds_pid) ;;
+      nginx) procs=($(pgrep -P "$nginx_pid")) ;;
+    esac
     ticks0=$(ticks "${procs[@]}")
     out=$(wrk -t1 -c32 -d10s "http://127.0.0.1:$port/")
     ticks1=$(ticks "${procs[@]}")
@@ -80,8 +93,14 @@ NGINX
       echo "$peer: wrk saw errors:" >&2; grep -E "Non-2xx|Socket errors" <<<"$out" >&2
       note[$peer]=" ($(grep -E "Non-2xx|Socket errors" <<<"$out" | tr -s ' ' | sed 's/^ //'))"
     fi
-    p50s=(); p99s=()
-    for round in 1 2 3; do
+  done
+  # Latency rounds interleaved across the peers (direct, router, ..., direct, router, ...), so
+  # that the machine's drifting load falls on every peer alike; the added p99 is the median
+  # over rounds of (peer's p99 - direct's p99 in the same round).
+  declare -A p50s p99s
+  for round in $(seq "$ROUNDS"); do
+    for peer in direct router router_ds nginx; do
+      case $peer in direct) port=$replica ;; router) port=$router ;; router_ds) port=$router_ds ;; nginx) port=$nginx_port ;; esac
       json=$(./build/tide load --trace "$tmp/flat.csv" --speedup 1 --arrivals uniform --progress 0 \
                --target "http://127.0.0.1:$port/" --json - | tail -1)
       errors=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["errors"])' "$json")
@@ -89,23 +108,28 @@ NGINX
         echo "$peer: tide load saw $errors errors: $json" >&2
         note[$peer]="${note[$peer]:-} (tide load: $errors errors in a round)"
       fi
-      p50s+=($(python3 -c 'import json,sys; print(1e3*json.loads(sys.argv[1])["p50"])' "$json"))
-      p99s+=($(python3 -c 'import json,sys; print(1e3*json.loads(sys.argv[1])["p99"])' "$json"))
+      p50s[$peer]+=" $(python3 -c 'import json,sys; print(1e3*json.loads(sys.argv[1])["p50"])' "$json")"
+      p99s[$peer]+=" $(python3 -c 'import json,sys; print(1e3*json.loads(sys.argv[1])["p99"])' "$json")"
     done
-    median() { printf '%s\n' "$@" | sort -g | sed -n 2p | xargs printf '%.3f'; }
-    p50[$peer]=$(median "${p50s[@]}")
-    p99[$peer]=$(median "${p99s[@]}")
   done
-  for peer in direct router nginx; do
+  median() { python3 -c 'import statistics,sys; print("%.3f" % statistics.median(map(float, sys.argv[1:])))' "$@"; }
+  paired() { python3 -c 'import statistics,sys; a,b=(list(map(float,x.split())) for x in sys.argv[1:]); print("%.3f" % statistics.median(x-y for x,y in zip(a,b)))' "$1" "$2"; }
+  for peer in direct router router_ds nginx; do
+    p50[$peer]=$(median ${p50s[$peer]})
+    p99[$peer]=$(median ${p99s[$peer]})
+  done
+  for peer in direct router router_ds nginx; do
     ratio=$(python3 -c "print('%.2f' % (${rps[$peer]} / ${rps[direct]}))")
-    added=$(python3 -c "print('%.3f' % (${p99[$peer]} - ${p99[direct]}))")
+    added=$(paired "${p99s[$peer]}" "${p99s[direct]}")
     c=${cpu[$peer]}
     [ "$peer" = direct ] && added="—" && c="—"
-    echo "| ${work} ms | $peer | ${rps[$peer]}${note[$peer]:-} | $ratio | $c | ${p50[$peer]} / ${p99[$peer]} | $added |"
+    name=$peer; [ "$peer" = router_ds ] && name="router, default slice"
+    echo "| ${work} ms | $name | ${rps[$peer]}${note[$peer]:-} | $ratio | $c | ${p50[$peer]} / ${p99[$peer]} | $added |"
   done
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   pids=()
-  unset rps p50 p99 note cpu
+  echo "p99 per round (ms), $work ms: $(for peer in direct router router_ds nginx; do printf '%s:%s; ' "$peer" "${p99s[$peer]}"; done)" >&2
+  unset rps p50 p99 note cpu p50s p99s
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <future>
 #include <map>
 #include <mutex>
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "local/router_wire.h"
+#include "platform/sched.h"
 
 namespace tide::local {
 
@@ -529,7 +531,13 @@ Result<std::unique_ptr<Router>> Router::Start(RouterOptions options) {
   impl->port = a.local_endpoint().port();
   asio::co_spawn(impl->ioc.get_executor(), impl->Accept(), asio::detached);
   asio::co_spawn(impl->ioc.get_executor(), impl->Watchdog(), asio::detached);
-  impl->thread = std::thread([p = impl.get()] { p->ioc.run(); });
+  impl->thread = std::thread([p = impl.get()] {
+    // A hint only: where the kernel refuses it the router works as before, just slower to
+    // get a CPU that busy replicas hold.
+    if (p->opt.io_thread_slice > 0)
+      (void)platform::RequestTimeSlice(std::chrono::microseconds(std::lround(p->opt.io_thread_slice * 1e6)));
+    p->ioc.run();
+  });
   return std::unique_ptr<Router>(new Router(std::move(impl)));
 }
 

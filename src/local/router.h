@@ -29,6 +29,10 @@ struct RouterOptions {
   double connect_timeout = 2;          // seconds to connect to a replica
   double request_timeout = 300;        // seconds for a replica's whole answer
   double idle_timeout = 60;            // seconds a client keep-alive connection may idle
+  // Time slice the io thread asks the kernel for (platform/sched.h), seconds; 0 = the
+  // kernel's default. Short, so that a request's hop through the router is not queued
+  // behind a replica's busy thread for the rest of that thread's slice (bench/README.md).
+  double io_thread_slice = 100e-6;
   // Called (from a router thread) when a request arrives and no replica is ready: the pool
   // starts one at once (scale from zero). Must not block.
   std::function<void()> on_demand;
