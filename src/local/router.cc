@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <future>
@@ -105,6 +106,7 @@ std::string Reserialize(std::string_view raw) {
   error_code ec;
   p.put(asio::buffer(raw.data(), raw.size()), ec);
   Request req = p.release();
+  StripHopByHop(req);
   req.version(11);
   req.keep_alive(true);
   std::ostringstream os;
@@ -423,8 +425,17 @@ class Router::Impl {
         if (plain_request && rp.version == 11 && reusable && !rp.hop_fields) {
           watch.Arm(opt.request_timeout);
           error_code ec;
-          co_await asio::async_write(client, asio::buffer(c.buffer.data().data(), f.size),
-                                     Await(ec));
+          const std::string_view answer = Bytes(c.buffer, f.size);
+          const auto [cut, resume] = rp.keep_alive_field ? KeepAliveLine(answer)
+                                                         : std::pair<std::size_t, std::size_t>{};
+          if (resume > cut) {  // the bytes on either side of the Keep-Alive line
+            const std::array<asio::const_buffer, 2> parts = {
+                asio::buffer(answer.data(), cut),
+                asio::buffer(answer.data() + resume, answer.size() - resume)};
+            co_await asio::async_write(client, parts, Await(ec));
+          } else {
+            co_await asio::async_write(client, asio::buffer(answer.data(), answer.size()), Await(ec));
+          }
           client_ok = !ec;
         } else {
           http::response_parser<http::string_body> p;
@@ -434,7 +445,9 @@ class Router::Impl {
           error_code ec;
           p.put(asio::buffer(c.buffer.data().data(), f.size), ec);
           if (!p.is_done()) p.put_eof(ec);
-          client_ok = co_await Answer(client, watch, p.release(), version, keep_alive,
+          Response res = p.release();
+          StripHopByHop(res);
+          client_ok = co_await Answer(client, watch, std::move(res), version, keep_alive,
                                       head.method == http::verb::head);
         }
         c.buffer.consume(f.size);

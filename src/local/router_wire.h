@@ -15,7 +15,10 @@
 #include <chrono>
 #include <cstdint>
 #include <list>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace tide::local::wire {
 
@@ -86,6 +89,9 @@ class HeadParser : public http::basic_parser<isRequest> {
   // A Connection, Proxy-Connection or Upgrade field (and, in a request, Keep-Alive): the
   // message's hop-by-hop part is not what the next hop must see.
   bool hop_fields = false;
+  // An answer's Keep-Alive field (`timeout=5, max=100`: the replica's terms for the
+  // router's connection, not the client's); the fast path cuts its line (KeepAliveLine).
+  bool keep_alive_field = false;
 
  private:
   void on_request_impl(http::verb m, beast::string_view, beast::string_view, int v,
@@ -101,6 +107,7 @@ class HeadParser : public http::basic_parser<isRequest> {
     if (f == http::field::connection || f == http::field::proxy_connection ||
         f == http::field::upgrade || (isRequest && f == http::field::keep_alive))
       hop_fields = true;
+    if (!isRequest && f == http::field::keep_alive) keep_alive_field = true;
   }
   void on_header_impl(error_code&) override {}
   void on_body_init_impl(const boost::optional<std::uint64_t>&, error_code&) override {}
@@ -163,6 +170,45 @@ Task<ReadResult> ReadMessage(Socket& socket, beast::flat_buffer& buffer, Parser&
 
 inline std::string_view Bytes(const beast::flat_buffer& b, std::size_t n) {
   return {static_cast<const char*>(b.data().data()), n};
+}
+
+// Where the Keep-Alive field's line (CRLF included) lies in a message's header section:
+// {begin, end} offsets, or {0, 0} when there is none. Field names are case-insensitive.
+inline std::pair<std::size_t, std::size_t> KeepAliveLine(std::string_view message) {
+  const std::size_t head_end = message.find("\r\n\r\n");
+  if (head_end == std::string_view::npos) return {0, 0};
+  constexpr std::string_view kName = "keep-alive:";
+  for (std::size_t line = message.find("\r\n"); line < head_end;
+       line = message.find("\r\n", line + 2)) {
+    const std::size_t begin = line + 2;
+    if (message.size() - begin < kName.size()) break;
+    bool match = true;
+    for (std::size_t i = 0; i < kName.size() && match; ++i) {
+      const char c = message[begin + i];
+      match = (c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c) == kName[i];
+    }
+    if (match) return {begin, message.find("\r\n", begin) + 2};
+  }
+  return {0, 0};
+}
+
+// Removes what belongs to one hop from a message that is re-serialised (RFC 9110 7.6.1): the
+// fields the Connection field names, and Connection, Keep-Alive, Proxy-Connection, TE and
+// Upgrade themselves. The caller sets the next hop's own Connection (keep_alive()).
+template <bool isRequest, class Fields>
+void StripHopByHop(http::header<isRequest, Fields>& h) {
+  std::vector<std::string> named;
+  for (const auto& f : h) {
+    if (f.name() != http::field::connection) continue;
+    for (const auto& token : http::token_list{f.value()}) {
+      if (!beast::iequals(token, "close") && !beast::iequals(token, "keep-alive"))
+        named.emplace_back(token);
+    }
+  }
+  for (const auto& n : named) h.erase(n);
+  for (auto f : {http::field::connection, http::field::keep_alive, http::field::proxy_connection,
+                 http::field::te, http::field::upgrade})
+    h.erase(f);
 }
 
 }  // namespace tide::local::wire

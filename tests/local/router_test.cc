@@ -211,6 +211,39 @@ TEST_F(RouterWire, AnInterimAnswerIsDroppedAndTheFinalOneForwarded) {
   EXPECT_EQ(replica.received()[1], get);
 }
 
+// The replica's Keep-Alive field states its terms for the router's connection; the client's
+// connection is the router's, with its own idle timeout. The rest passes byte for byte.
+TEST_F(RouterWire, APlainAnswerLosesTheReplicasKeepAliveFieldAndNothingElse) {
+  ScriptedReplica replica({{"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nkeep-ALIVE: timeout=5, max=5\r\n"
+                            "X-Keep-Alive-Like: 1\r\n\r\nok"},
+                           {"HTTP/1.1 200 OK\r\nKeep-Alive: timeout=5\r\nContent-Length: 2\r\n\r\nhi"}});
+  Route(replica);
+  const std::string get = "GET / HTTP/1.1\r\nHost: h\r\n\r\n";
+  EXPECT_EQ(Exchange(get + get, Ends("hi")),
+            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Keep-Alive-Like: 1\r\n\r\nok"
+            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi");
+}
+
+TEST_F(RouterWire, HopByHopFieldsOfARequestAndOfAReserialisedAnswerStopAtTheRouter) {
+  ScriptedReplica replica({{"HTTP/1.1 200 OK\r\nConnection: X-Hop\r\nX-Hop: 1\r\nX-End: 2\r\n"
+                            "Keep-Alive: timeout=5\r\nContent-Length: 2\r\n\r\nok"}});
+  Route(replica);
+  const std::string out = Exchange(
+      "GET / HTTP/1.1\r\nHost: h\r\nConnection: keep-alive, X-Secret\r\nX-Secret: s\r\n"
+      "Keep-Alive: 300\r\nProxy-Connection: keep-alive\r\nTE: trailers\r\nX-Kept: k\r\n\r\n",
+      Ends("ok"));
+  ASSERT_EQ(replica.received().size(), 1u);
+  const std::string sent = replica.received()[0];
+  for (const char* gone : {"X-Secret", "Keep-Alive", "Proxy-Connection", "TE:"})
+    EXPECT_EQ(sent.find(gone), std::string::npos) << gone << " in " << sent;
+  EXPECT_NE(sent.find("X-Kept: k\r\n"), std::string::npos) << sent;
+  EXPECT_NE(sent.find("Host: h\r\n"), std::string::npos) << sent;
+  for (const char* gone : {"X-Hop", "Keep-Alive"})
+    EXPECT_EQ(out.find(gone), std::string::npos) << gone << " in " << out;
+  EXPECT_NE(out.find("X-End: 2\r\n"), std::string::npos) << out;
+  EXPECT_EQ(out.substr(out.size() - 2), "ok");
+}
+
 TEST_F(RouterWire, AnHttp10ClientGetsAnHttp10AnswerWithALengthAndTheConnectionCloses) {
   ScriptedReplica replica(
       {{"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n3\r\n!!!\r\n0\r\n\r\n"}});
