@@ -1,10 +1,8 @@
 // router.cc: the proxy. Everything runs on one io thread: one coroutine per client
-// connection, no strands, no thread hand-offs on a request's path. The backend table, the
-// queue of held requests and the counters are also touched by the pool's and the
-// controller's threads (AddBackend, Stats, ...), so they sit behind one mutex, which a
-// request takes three times (pick a replica, count the answer, give the replica back) and
-// which is otherwise uncontended. Messages are framed by Beast's parser and forwarded as the bytes that
-// arrived when nothing hop-by-hop must change (router_wire.h); otherwise re-serialised.
+// connection, no strands, no thread hand-offs on a request's path. Messages are framed by
+// Beast's parser and forwarded as the bytes that arrived when nothing hop-by-hop must change
+// (router_wire.h); otherwise re-serialised. Which replica takes a request, the requests held
+// while none can, and the counters are the balancer's (router_balancer.h).
 #include "local/router.h"
 
 #include <fmt/format.h>
@@ -14,13 +12,12 @@
 #include <chrono>
 #include <cmath>
 #include <future>
-#include <map>
-#include <mutex>
 #include <optional>
 #include <sstream>
 #include <thread>
 #include <vector>
 
+#include "local/router_balancer.h"
 #include "local/router_wire.h"
 #include "platform/sched.h"
 
@@ -32,14 +29,9 @@ double SteadyNow() {
 
 namespace {
 
-using namespace wire;  // NOLINT: the router's own I/O vocabulary
+using namespace proxy;  // NOLINT: the router's own I/O vocabulary (and wire's)
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
-
-std::chrono::steady_clock::duration Seconds(double s) {
-  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-      std::chrono::duration<double>(s));
-}
 
 // RFC 9110 9.2.2: methods whose repetition has the same effect as one request.
 bool Idempotent(http::verb v) {
@@ -55,31 +47,6 @@ bool Idempotent(http::verb v) {
       return false;
   }
 }
-
-// A keep-alive connection to a replica; after a response, that response's bytes are at the
-// front of `buffer` until the client has them.
-struct Conn {
-  Conn(const Executor& ex, WatchList& watches) : socket(ex), watch(watches, &socket) {}
-  Socket socket;
-  beast::flat_buffer buffer;
-  Watched watch;
-  std::optional<HeadParser<false>> parser;  // the last response's
-};
-
-struct Backend {
-  int port = 0;
-  int outstanding = 0;
-  bool draining = false;
-  bool failed = false;  // refused a connection: not picked again until re-added
-  std::vector<std::unique_ptr<Conn>> idle;
-};
-
-struct Pick {
-  int id = -1;
-  int port = 0;
-  std::unique_ptr<Conn> idle;     // a kept-alive connection to it, when there is one
-  const char* refusal = nullptr;  // set when no replica could be had
-};
 
 struct Forwarded {
   bool ok = false;
@@ -119,88 +86,17 @@ std::string Reserialize(std::string_view raw) {
 class Router::Impl {
  public:
   explicit Impl(RouterOptions o) : opt(std::move(o)), ioc(1), acceptor(ioc.get_executor()) {}
-  ~Impl() {
-    std::lock_guard<std::mutex> l(mu);
-    backends.clear();  // their sockets go before the io_context
-  }
 
   RouterOptions opt;
   // Declared before `ioc`: coroutine frames destroyed with the io_context unregister here.
   WatchList watches;  // io thread only
-
-  mutable std::mutex mu;  // guards everything down to `last_change`
-  std::map<int, Backend> backends;
-  // A request held for a slot: its timer, and whether a wake-up is already on its way (so a
-  // freed slot wakes one waiter that has not been woken yet, not every waiter).
-  struct Waiter {
-    explicit Waiter(const Executor& ex) : timer(ex) {}
-    Timer timer;
-    bool woken = false;
-  };
-  std::list<std::shared_ptr<Waiter>> waiters;
-  unsigned next = 0;  // rotates ties between equally loaded replicas
-  RouterStats stats;
-  double last_change = SteadyNow();
-
   asio::io_context ioc;  // run by `thread` alone
   Acceptor acceptor;
+  // Declared after `ioc`: the replicas' idle connections close before it.
+  Balancer balancer{opt, ioc};
   std::thread thread;
   std::string host;
   int port = 0;
-
-  // ---- bookkeeping (REQUIRES: mu held) ----
-  void Integrate(double now) {
-    stats.concurrency_seconds += stats.active * (now - last_change);
-    last_change = now;
-  }
-  int ReadyLocked() const {
-    int n = 0;
-    for (const auto& [id, b] : backends) n += (!b.draining && !b.failed);
-    return n;
-  }
-  bool Eligible(int id, const Backend& b, int exclude) const {
-    return !b.draining && !b.failed && id != exclude &&
-           (opt.max_per_replica <= 0 || b.outstanding < opt.max_per_replica);
-  }
-  // The eligible replica with the fewest outstanding requests, other than `exclude`; ties go
-  // to the first in an order that rotates by one each call. No allocation.
-  std::map<int, Backend>::iterator LeastOutstanding(int exclude) {
-    size_t n = 0;
-    for (const auto& [id, b] : backends) n += Eligible(id, b, exclude);
-    if (n == 0) return backends.end();
-    const size_t start = next++ % n;
-    auto best = backends.end();
-    size_t best_rank = 0, k = 0;
-    for (auto it = backends.begin(); it != backends.end(); ++it) {
-      if (!Eligible(it->first, it->second, exclude)) continue;
-      const size_t rank = (k++ + n - start) % n;
-      if (best == backends.end() || it->second.outstanding < best->second.outstanding ||
-          (it->second.outstanding == best->second.outstanding && rank < best_rank))
-        best = it, best_rank = rank;
-    }
-    return best;
-  }
-  // A waiter arms its timer and starts waiting within one handler on the io thread, so a
-  // cancel posted there cannot fall in between.
-  void Wake(const std::shared_ptr<Waiter>& w) {
-    w->woken = true;
-    asio::post(ioc, [w] { w->timer.cancel(); });
-  }
-  void WakeWaiters() {  // capacity appeared (a replica joined): everyone looks again
-    for (auto& w : waiters) Wake(w);
-  }
-  void WakeOne() {  // one slot was freed: one waiter, the longest waiting, looks again
-    for (auto& w : waiters)
-      if (!w->woken) return Wake(w);
-  }
-
-  // Connections belong to the io thread (their watches are in its list): a caller on another
-  // thread hands them over to be closed there.
-  void CloseOnIoThread(std::vector<std::unique_ptr<Conn>> conns) {
-    if (conns.empty()) return;
-    auto owned = std::make_shared<std::vector<std::unique_ptr<Conn>>>(std::move(conns));
-    asio::post(ioc, [owned] { owned->clear(); });
-  }
 
   // ---- the proxy (io thread) ----
 
@@ -221,90 +117,6 @@ class Router::Impl {
           w->socket->cancel(ignored);
         }
     }
-  }
-
-  // A replica for one request (and its idle connection, if any), waiting in the queue while
-  // none can take it. `arrival` > 0 on a request's first call: it is counted as active.
-  Task<Pick> Acquire(int exclude, double arrival) {
-    const auto deadline = std::chrono::steady_clock::now() + Seconds(opt.queue_timeout);
-    std::shared_ptr<Waiter> me;
-    bool asked = false;
-    for (;;) {
-      bool none_ready = false;
-      {
-        std::lock_guard<std::mutex> l(mu);
-        if (arrival > 0) {
-          Integrate(arrival);
-          ++stats.active;
-          stats.last_request_at = arrival;
-          arrival = 0;
-        }
-        auto it = LeastOutstanding(exclude);
-        if (it != backends.end()) {
-          Backend& b = it->second;
-          ++b.outstanding;
-          if (me) {
-            waiters.remove(me);
-            Integrate(SteadyNow());
-            --stats.queued;
-          }
-          Pick p{it->first, b.port, nullptr, nullptr};
-          if (!b.idle.empty()) {
-            p.idle = std::move(b.idle.back());
-            b.idle.pop_back();
-          }
-          co_return p;
-        }
-        if (!me) {
-          if (stats.queued >= opt.queue_max)
-            co_return Pick{-1, 0, nullptr, ReadyLocked() > 0 ? "busy_full" : "full"};
-          me = std::make_shared<Waiter>(ioc.get_executor());
-          waiters.push_back(me);
-          ++stats.queued;
-        }
-        if (std::chrono::steady_clock::now() >= deadline) {
-          waiters.remove(me);
-          --stats.queued;
-          if (me->woken) WakeOne();  // pass on a wake-up this waiter will not use
-          co_return Pick{-1, 0, nullptr, ReadyLocked() > 0 ? "busy" : "timeout"};
-        }
-        me->woken = false;  // looked and found nothing: the next freed slot may wake it again
-        me->timer.expires_at(deadline);
-        none_ready = ReadyLocked() == 0;
-      }
-      if (!asked && none_ready && opt.on_demand) {
-        asked = true;
-        opt.on_demand();
-      }
-      error_code ignored;
-      co_await me->timer.async_wait(Await(ignored));
-    }
-  }
-
-  // Gives replica `id` its slot back (and `conn` to its idle list when reusable); `refused`:
-  // it refused the connection, so it is not picked again until re-added.
-  void Release(int id, std::unique_ptr<Conn> conn, bool refused) {
-    std::lock_guard<std::mutex> l(mu);
-    auto it = backends.find(id);
-    if (it == backends.end()) return;  // removed meanwhile: the connection just closes
-    --it->second.outstanding;
-    if (refused) it->second.failed = true;
-    if (conn && !it->second.draining && !it->second.failed)
-      it->second.idle.push_back(std::move(conn));
-    if (opt.max_per_replica > 0 && !waiters.empty()) WakeOne();  // a slot is free
-  }
-  // Counts an answered request: `t0` to `t1` seconds; `own_error`: the router answered it.
-  void Count(double t0, double t1, bool own_error) {
-    std::lock_guard<std::mutex> l(mu);
-    Integrate(t1);
-    --stats.active;
-    ++stats.requests;
-    if (own_error) ++stats.errors;
-    const double latency = t1 - t0;
-    stats.latency_seconds += latency;
-    size_t b = 0;
-    while (b < kLatencyBounds.size() && latency > kLatencyBounds[b]) ++b;
-    ++stats.latency_buckets[b];
   }
 
   // Sends `request` (bytes) to replica `pick`: on its idle keep-alive connection when there
@@ -368,26 +180,6 @@ class Router::Impl {
     co_return out;
   }
 
-  std::string RefusalBody(std::string_view why) const {
-    if (why == "full")
-      return fmt::format("tide: no replica is ready and {} requests already wait; retry later\n",
-                         opt.queue_max);
-    if (why == "busy_full")
-      return fmt::format(
-          "tide: every replica is busy ({} requests each) and {} requests "
-          "already wait; retry later\n",
-          opt.max_per_replica, opt.queue_max);
-    if (why == "busy")
-      return fmt::format(
-          "tide: every replica stayed busy ({} requests each) for {}s (the "
-          "queue timeout); retry later\n",
-          opt.max_per_replica, opt.queue_timeout);
-    return fmt::format(
-        "tide: no replica became ready within {}s (the queue timeout); "
-        "retry later\n",
-        opt.queue_timeout);
-  }
-
   // Proxies one request whose `raw` bytes are in the client's buffer and writes the answer
   // to the client. Returns false when the client connection must close.
   Task<bool> Exchange(Socket& client, Watch& watch, const HeadParser<true>& head,
@@ -405,19 +197,19 @@ class Router::Impl {
     bool retried = false;
     double arrival = t0;
     for (;;) {
-      Pick pick = co_await Acquire(exclude, arrival);
+      Pick pick = co_await balancer.Acquire(exclude, arrival);
       arrival = 0;
       if (pick.id < 0) {
-        Count(t0, SteadyNow(), true);
+        balancer.Count(t0, SteadyNow(), true);
         co_return co_await Answer(
             client, watch,
-            Plain(http::status::service_unavailable, version, RefusalBody(pick.refusal)), version,
+            Plain(http::status::service_unavailable, version, balancer.RefusalBody(pick.refusal)), version,
             keep_alive, false);
       }
       bool refused = false;
       Forwarded f = co_await Forward(pick, request, head.method, &refused);
       if (f.ok) {
-        Count(t0, SteadyNow(), false);
+        balancer.Count(t0, SteadyNow(), false);
         Conn& c = *f.conn;
         const auto& rp = *c.parser;
         const bool reusable = rp.keep_alive() && !rp.need_eof();
@@ -451,18 +243,17 @@ class Router::Impl {
                                       head.method == http::verb::head);
         }
         c.buffer.consume(f.size);
-        Release(pick.id, reusable ? std::move(f.conn) : nullptr, false);
+        balancer.Release(pick.id, reusable ? std::move(f.conn) : nullptr, false);
         co_return client_ok && keep_alive;
       }
-      Release(pick.id, nullptr, refused);
+      balancer.Release(pick.id, nullptr, refused);
       if (!retried && !f.answered_partly && Idempotent(head.method)) {
         retried = true;
         exclude = pick.id;
-        std::lock_guard<std::mutex> l(mu);
-        ++stats.retries;
+        balancer.CountRetry();
         continue;
       }
-      Count(t0, SteadyNow(), true);
+      balancer.Count(t0, SteadyNow(), true);
       co_return co_await Answer(
           client, watch,
           Plain(http::status::bad_gateway, version,
@@ -568,51 +359,16 @@ void Router::Stop() {
   closed.get_future().wait();
   impl_->ioc.stop();
   impl_->thread.join();
-  std::lock_guard<std::mutex> l(impl_->mu);
-  impl_->backends.clear();
+  impl_->balancer.Clear();
 }
 
 int Router::port() const { return impl_->port; }
 std::string Router::url() const { return fmt::format("http://{}:{}", impl_->host, impl_->port); }
 
-void Router::AddBackend(int id, int port) {
-  std::lock_guard<std::mutex> l(impl_->mu);
-  Backend& b = impl_->backends[id];
-  b.port = port;
-  b.draining = false;
-  b.failed = false;
-  impl_->WakeWaiters();
-}
-
-void Router::DrainBackend(int id) {
-  std::lock_guard<std::mutex> l(impl_->mu);
-  auto it = impl_->backends.find(id);
-  if (it == impl_->backends.end()) return;
-  it->second.draining = true;
-  impl_->CloseOnIoThread(std::move(it->second.idle));
-}
-
-void Router::RemoveBackend(int id) {
-  std::lock_guard<std::mutex> l(impl_->mu);
-  auto it = impl_->backends.find(id);
-  if (it == impl_->backends.end()) return;
-  impl_->CloseOnIoThread(std::move(it->second.idle));
-  impl_->backends.erase(it);
-}
-
-int Router::Outstanding(int id) const {
-  std::lock_guard<std::mutex> l(impl_->mu);
-  auto it = impl_->backends.find(id);
-  return it == impl_->backends.end() ? 0 : it->second.outstanding;
-}
-
-RouterStats Router::Stats() const {
-  std::lock_guard<std::mutex> l(impl_->mu);
-  impl_->Integrate(SteadyNow());
-  RouterStats s = impl_->stats;
-  s.at = impl_->last_change;
-  s.ready = impl_->ReadyLocked();
-  return s;
-}
+void Router::AddBackend(int id, int port) { impl_->balancer.Add(id, port); }
+void Router::DrainBackend(int id) { impl_->balancer.Drain(id); }
+void Router::RemoveBackend(int id) { impl_->balancer.Remove(id); }
+int Router::Outstanding(int id) const { return impl_->balancer.Outstanding(id); }
+RouterStats Router::Stats() const { return impl_->balancer.Stats(); }
 
 }  // namespace tide::local

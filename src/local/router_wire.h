@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -167,6 +168,16 @@ Task<ReadResult> ReadMessage(Socket& socket, beast::flat_buffer& buffer, Parser&
     }
   }
 }
+
+// A keep-alive connection to a replica; after a response, that response's bytes are at the
+// front of `buffer` until the client has them.
+struct Conn {
+  Conn(const Executor& ex, WatchList& watches) : socket(ex), watch(watches, &socket) {}
+  Socket socket;
+  beast::flat_buffer buffer;
+  Watched watch;
+  std::optional<HeadParser<false>> parser;  // the last response's
+};
 
 inline std::string_view Bytes(const beast::flat_buffer& b, std::size_t n) {
   return {static_cast<const char*>(b.data().data()), n};
