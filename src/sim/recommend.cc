@@ -34,13 +34,27 @@ config::Group Stripped(const config::Group& base) {
   return g;
 }
 
-config::Policy Reactive(int metric, double target) {
+// The reactive policy on utilisation (target = the utilisation to keep), or on the arriving
+// load per unit (Kubernetes HPA on requests per pod, AWS ALBRequestCountPerTarget): target =
+// that utilisation x capacity_per_unit, the load one unit should carry. Utilisation stops at
+// 1 when the group is saturated, so it cannot tell how far short the group is and scales up
+// in steps; the load says at once how many units it needs.
+enum class ReactiveOn { kUtilization, kLoad };
+config::Policy Reactive(config::Group* g, ReactiveOn on, double target) {
   config::Policy p;
   p.name = "reactive";
   p.kind = config::PolicyKind::kTargetTracking;
-  p.target_tracking = {metric, target, config::TargetType::kValue, {0.1, 0.1}};
+  if (on == ReactiveOn::kUtilization) {
+    const int m = EnsureMetric(g, config::Signal::kUtilization, "utilization");
+    p.target_tracking = {m, target, config::TargetType::kValue, {0.1, 0.1}};
+  } else {
+    const int m = EnsureMetric(g, config::Signal::kLoad, "load");
+    p.target_tracking = {m, target * g->model.capacity_per_unit, config::TargetType::kAverageValue,
+                         {0.1, 0.1}};
+  }
   return p;
 }
+const char* Label(ReactiveOn on) { return on == ReactiveOn::kLoad ? " on load" : ""; }
 
 config::Policy Predictive(int metric, double quantile, double target, double buffer, bool scale_in,
                           bool peak = false, bool skip_window = false) {
@@ -68,15 +82,19 @@ std::vector<Candidate> MakeVariants(const config::Group& base, const std::string
     // as the hybrid, so a saving is the forecast's and not the grid's. Utilisation saturates
     // at 1, so a target whose tolerance band reaches 1 (0.95 x 1.1 > 1) would never scale a
     // saturated group up: 0.90 is the highest target tried.
-    for (int t = 8; t <= 18; ++t) {
-      const double target = t / 20.0;
-      for (double window : {0.0, 60.0, 300.0, 600.0}) {
-        config::Group g = Stripped(base);
-        const int m = EnsureMetric(&g, config::Signal::kUtilization, "utilization");
-        g.policies.push_back(Reactive(m, target));
-        g.behavior.scale_down.stabilization_window = window;
-        out.push_back({fmt::format("reactive target={} down-window={}", target, FormatDuration(window)),
-                       "reactive", g, {}, false, 0});
+    // On utilisation and on load per unit (the label's target is then the utilisation
+    // that load means).
+    for (ReactiveOn on : {ReactiveOn::kUtilization, ReactiveOn::kLoad}) {
+      for (int t = 8; t <= 18; ++t) {
+        const double target = t / 20.0;
+        for (double window : {0.0, 60.0, 300.0, 600.0}) {
+          config::Group g = Stripped(base);
+          g.policies.push_back(Reactive(&g, on, target));
+          g.behavior.scale_down.stabilization_window = window;
+          out.push_back({fmt::format("reactive{} target={} down-window={}", Label(on), target,
+                                     FormatDuration(window)),
+                         "reactive", g, {}, false, 0});
+        }
       }
     }
   }
@@ -107,21 +125,23 @@ std::vector<Candidate> MakeVariants(const config::Group& base, const std::string
       double window;
       bool skip;
     };
-    for (double rt : {0.7, 0.8, 0.9}) {
-      for (double q : {0.5, 0.8, 0.95}) {
-        for (double pt : {0.6, 0.8, 1.0}) {
-          for (bool peak : {false, true}) {
-            for (Down down : {Down{300, false}, Down{600, false}, Down{600, true}}) {
-              config::Group g = Stripped(base);
-              const int u = EnsureMetric(&g, config::Signal::kUtilization, "utilization");
-              const int l = EnsureMetric(&g, config::Signal::kLoad, "load");
-              g.policies.push_back(Reactive(u, rt));
-              g.policies.push_back(Predictive(l, q, pt, 300, /*scale_in=*/false, peak, down.skip));
-              g.behavior.scale_down.stabilization_window = down.window;
-              out.push_back({fmt::format("hybrid reactive={} q={} predictive={}{} down-window={}{}", rt, q, pt,
-                                         peak ? " peak" : "", FormatDuration(down.window),
-                                         down.skip ? " skipped-while-forecast-healthy" : ""),
-                             "hybrid", g, {}, false, 0});
+    for (ReactiveOn on : {ReactiveOn::kUtilization, ReactiveOn::kLoad}) {
+      for (double rt : {0.7, 0.8, 0.9}) {
+        for (double q : {0.5, 0.8, 0.95}) {
+          for (double pt : {0.6, 0.8, 1.0}) {
+            for (bool peak : {false, true}) {
+              for (Down down : {Down{300, false}, Down{600, false}, Down{600, true}}) {
+                config::Group g = Stripped(base);
+                g.policies.push_back(Reactive(&g, on, rt));
+                const int l = EnsureMetric(&g, config::Signal::kLoad, "load");
+                g.policies.push_back(Predictive(l, q, pt, 300, /*scale_in=*/false, peak, down.skip));
+                g.behavior.scale_down.stabilization_window = down.window;
+                out.push_back({fmt::format("hybrid reactive={}{} q={} predictive={}{} down-window={}{}",
+                                           rt, Label(on), q, pt, peak ? " peak" : "",
+                                           FormatDuration(down.window),
+                                           down.skip ? " skipped-while-forecast-healthy" : ""),
+                               "hybrid", g, {}, false, 0});
+              }
             }
           }
         }

@@ -5,6 +5,8 @@
 
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "testing/groups.h"
 
 namespace tide::sim {
@@ -40,18 +42,33 @@ TEST(Slo, RejectsWhatDoesNotParse) {
 
 TEST(Recommend, VariantsOfEachFamily) {
   auto g = testing::MakeGroup(1, 20);
-  // reactive: 11 targets (0.4 .. 0.9) x 4 windows; predictive: 3 quantiles x 3 targets x 2
-  // buffers x mean/peak; hybrid: 3 x 3 x 3 x mean/peak x 3 down-scaling settings.
-  EXPECT_EQ(MakeVariants(g, "reactive").size(), 1u + 44u);
-  // No reactive target whose tolerance band reaches saturated utilisation (1.0).
+  g.model.capacity_per_unit = 40;
+  // reactive: on utilisation and on load per unit, 11 targets (0.4 .. 0.9) x 4 windows each;
+  // predictive: 3 quantiles x 3 targets x 2 buffers x mean/peak; hybrid: the reactive side on
+  // utilisation or load x 3 x 3 x 3 x mean/peak x 3 down-scaling settings.
+  EXPECT_EQ(MakeVariants(g, "reactive").size(), 1u + 88u);
+  int on_load = 0;
   for (const auto& c : MakeVariants(g, "reactive"))
-    for (const auto& p : c.group.policies)
-      if (p.kind == config::PolicyKind::kTargetTracking && c.family == "reactive") {
-        EXPECT_LT(p.target_tracking.target * (1 + p.target_tracking.tolerance.up), 1.0) << c.label;
+    for (const auto& p : c.group.policies) {
+      if (p.kind != config::PolicyKind::kTargetTracking || c.family != "reactive") continue;
+      const auto& tt = p.target_tracking;
+      const auto& metric = c.group.metrics[tt.metric];
+      if (tt.target_type == config::TargetType::kValue) {
+        EXPECT_EQ(metric.source.signal, config::Signal::kUtilization) << c.label;
+        // No target whose tolerance band reaches saturated utilisation (1.0).
+        EXPECT_LT(tt.target * (1 + tt.tolerance.up), 1.0) << c.label;
+      } else {
+        // On load: the load per unit that the labelled utilisation means.
+        ++on_load;
+        EXPECT_EQ(metric.source.signal, config::Signal::kLoad) << c.label;
+        EXPECT_NE(c.label.find(" on load"), std::string::npos) << c.label;
+        EXPECT_NE(c.label.find(fmt::format("target={} ", tt.target / 40)), std::string::npos) << c.label;
       }
+    }
+  EXPECT_EQ(on_load, 44);
   EXPECT_EQ(MakeVariants(g, "predictive").size(), 1u + 36u);
-  EXPECT_EQ(MakeVariants(g, "hybrid").size(), 1u + 162u);
-  EXPECT_EQ(MakeVariants(g, "all").size(), 1u + 44u + 36u + 162u);
+  EXPECT_EQ(MakeVariants(g, "hybrid").size(), 1u + 324u);
+  EXPECT_EQ(MakeVariants(g, "all").size(), 1u + 88u + 36u + 324u);
   int skips = 0, peaks = 0;
   for (const auto& c : MakeVariants(g, "hybrid")) {
     if (c.family != "hybrid") continue;
@@ -69,8 +86,8 @@ TEST(Recommend, VariantsOfEachFamily) {
       EXPECT_EQ(c.group.behavior.scale_down.stabilization_window, 600) << c.label;
     }
   }
-  EXPECT_EQ(skips, 54);
-  EXPECT_EQ(peaks, 81);
+  EXPECT_EQ(skips, 108);
+  EXPECT_EQ(peaks, 162);
   for (const auto& c : MakeVariants(g, "reactive"))  // labels print the target plainly
     EXPECT_EQ(c.label.find("0000"), std::string::npos) << c.label;
   for (const auto& c : MakeVariants(g, "hybrid")) {
