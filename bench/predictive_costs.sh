@@ -18,7 +18,7 @@
 # behaviour, a reactive target tracking policy on utilisation (0.6) as configured.
 # Scenarios: vm  = 300 s startup, 60 s evaluation, 60 s metric window, --step 10s;
 #            pod =  30 s startup, 15 s evaluation, 60 s metric window, --step 5s.
-# Two cores: about 25 minutes in all (the hybrid grid has 162 variants).
+# Two cores: about 15 minutes in all (the hybrid grid has 324 variants, the reactive 88).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TIDE=${TIDE:-build/tide}
