@@ -55,12 +55,14 @@ int main(int argc, char** argv) {
     } else if (a == "--threads" && i + 1 < argc) {
       threads = std::atoi(argv[++i]);
       if (threads < 1 || threads > 10000) {
-        std::fprintf(stderr, "tide-sample: --threads '%s': allowed: an integer in [1, 10000]\n", argv[i]);
+        std::fprintf(stderr, "tide-sample: --threads '%s': allowed: an integer in [1, 10000]\n",
+                     argv[i]);
         return 2;
       }
     } else {
       std::fprintf(stderr,
-                   "tide-sample: unknown argument '%s'; allowed: --work-ms MS, --startup-ms MS, --threads N\n",
+                   "tide-sample: unknown argument '%s'; allowed: --work-ms MS, --startup-ms MS, "
+                   "--threads N\n",
                    a.c_str());
       return 2;
     }
@@ -82,7 +84,9 @@ int main(int argc, char** argv) {
   // cpp-httplib serves one connection per pool thread for as long as it is kept alive; tide's
   // router keeps one connection per concurrent request open, so the pool must be at least as
   // large as the concurrency a replica is sent (64 by default).
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  server.new_task_queue = [threads] {
+    return new httplib::ThreadPool(static_cast<size_t>(threads));
+  };
   server.set_keep_alive_max_count(1000000);
   server.set_keep_alive_timeout(60);
   server.set_tcp_nodelay(true);  // header and body are separate writes: no Nagle delay

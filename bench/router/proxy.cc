@@ -15,7 +15,8 @@
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: router_proxy LISTEN_PORT REPLICA_PORT [MAX_PER_REPLICA [IO_SLICE_US]]\n");
+    std::fprintf(stderr,
+                 "usage: router_proxy LISTEN_PORT REPLICA_PORT [MAX_PER_REPLICA [IO_SLICE_US]]\n");
     return 2;
   }
   sigset_t set;

@@ -89,7 +89,7 @@ class Router::Impl {
 
   RouterOptions opt;
   // Declared before `ioc`: coroutine frames destroyed with the io_context unregister here.
-  WatchList watches;  // io thread only
+  WatchList watches;     // io thread only
   asio::io_context ioc;  // run by `thread` alone
   Acceptor acceptor;
   // Declared after `ioc`: the replicas' idle connections close before it.
@@ -203,8 +203,8 @@ class Router::Impl {
         balancer.Count(t0, SteadyNow(), true);
         co_return co_await Answer(
             client, watch,
-            Plain(http::status::service_unavailable, version, balancer.RefusalBody(pick.refusal)), version,
-            keep_alive, false);
+            Plain(http::status::service_unavailable, version, balancer.RefusalBody(pick.refusal)),
+            version, keep_alive, false);
       }
       bool refused = false;
       Forwarded f = co_await Forward(pick, request, head.method, &refused);
@@ -218,15 +218,16 @@ class Router::Impl {
           watch.Arm(opt.request_timeout);
           error_code ec;
           const std::string_view answer = Bytes(c.buffer, f.size);
-          const auto [cut, resume] = rp.keep_alive_field ? KeepAliveLine(answer)
-                                                         : std::pair<std::size_t, std::size_t>{};
+          const auto [cut, resume] =
+              rp.keep_alive_field ? KeepAliveLine(answer) : std::pair<std::size_t, std::size_t>{};
           if (resume > cut) {  // the bytes on either side of the Keep-Alive line
             const std::array<asio::const_buffer, 2> parts = {
                 asio::buffer(answer.data(), cut),
                 asio::buffer(answer.data() + resume, answer.size() - resume)};
             co_await asio::async_write(client, parts, Await(ec));
           } else {
-            co_await asio::async_write(client, asio::buffer(answer.data(), answer.size()), Await(ec));
+            co_await asio::async_write(client, asio::buffer(answer.data(), answer.size()),
+                                       Await(ec));
           }
           client_ok = !ec;
         } else {
@@ -339,7 +340,8 @@ Result<std::unique_ptr<Router>> Router::Start(RouterOptions options) {
     // A hint only: where the kernel refuses it the router works as before, just slower to
     // get a CPU that busy replicas hold.
     if (p->opt.io_thread_slice > 0)
-      (void)platform::RequestTimeSlice(std::chrono::microseconds(std::lround(p->opt.io_thread_slice * 1e6)));
+      (void)platform::RequestTimeSlice(
+          std::chrono::microseconds(std::lround(p->opt.io_thread_slice * 1e6)));
     p->ioc.run();
   });
   return std::unique_ptr<Router>(new Router(std::move(impl)));

@@ -135,7 +135,8 @@ void Balancer::Release(int id, std::unique_ptr<Conn> conn, bool refused) {
   if (it == backends_.end()) return;  // removed meanwhile: the connection just closes
   --it->second.outstanding;
   if (refused) it->second.failed = true;
-  if (conn && !it->second.draining && !it->second.failed) it->second.idle.push_back(std::move(conn));
+  if (conn && !it->second.draining && !it->second.failed)
+    it->second.idle.push_back(std::move(conn));
   if (opt_.max_per_replica > 0 && !waiters_.empty()) WakeOne();  // a slot is free
 }
 

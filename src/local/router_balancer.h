@@ -56,7 +56,7 @@ class Balancer {
   void Remove(int id);
   int Outstanding(int id) const;
   RouterStats Stats();  // brings the concurrency integral up to now
-  void Clear();  // forgets every replica (their idle connections close)
+  void Clear();         // forgets every replica (their idle connections close)
 
  private:
   struct Backend {

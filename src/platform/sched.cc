@@ -1,5 +1,6 @@
 #include "platform/sched.h"
 
+#include <fmt/format.h>
 #include <sched.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -7,8 +8,6 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
-
-#include <fmt/format.h>
 
 namespace tide::platform {
 namespace {
@@ -39,7 +38,8 @@ Status RequestTimeSlice(std::chrono::microseconds slice) {
   attr.size = sizeof(attr);
   attr.sched_runtime = static_cast<uint64_t>(slice.count()) * 1000;  // nanoseconds
   if (syscall(SYS_sched_setattr, 0, &attr, 0) != 0)
-    return Status::Runtime(fmt::format("sched_setattr (slice {} us): {}", slice.count(), std::strerror(errno)));
+    return Status::Runtime(
+        fmt::format("sched_setattr (slice {} us): {}", slice.count(), std::strerror(errno)));
   return Status::Ok();
 }
 

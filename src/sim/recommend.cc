@@ -49,8 +49,8 @@ config::Policy Reactive(config::Group* g, ReactiveOn on, double target) {
     p.target_tracking = {m, target, config::TargetType::kValue, {0.1, 0.1}};
   } else {
     const int m = EnsureMetric(g, config::Signal::kLoad, "load");
-    p.target_tracking = {m, target * g->model.capacity_per_unit, config::TargetType::kAverageValue,
-                         {0.1, 0.1}};
+    p.target_tracking = {
+        m, target * g->model.capacity_per_unit, config::TargetType::kAverageValue, {0.1, 0.1}};
   }
   return p;
 }
@@ -93,7 +93,11 @@ std::vector<Candidate> MakeVariants(const config::Group& base, const std::string
           g.behavior.scale_down.stabilization_window = window;
           out.push_back({fmt::format("reactive{} target={} down-window={}", Label(on), target,
                                      FormatDuration(window)),
-                         "reactive", g, {}, false, 0});
+                         "reactive",
+                         g,
+                         {},
+                         false,
+                         0});
         }
       }
     }
@@ -134,13 +138,18 @@ std::vector<Candidate> MakeVariants(const config::Group& base, const std::string
                 config::Group g = Stripped(base);
                 g.policies.push_back(Reactive(&g, on, rt));
                 const int l = EnsureMetric(&g, config::Signal::kLoad, "load");
-                g.policies.push_back(Predictive(l, q, pt, 300, /*scale_in=*/false, peak, down.skip));
+                g.policies.push_back(
+                    Predictive(l, q, pt, 300, /*scale_in=*/false, peak, down.skip));
                 g.behavior.scale_down.stabilization_window = down.window;
-                out.push_back({fmt::format("hybrid reactive={}{} q={} predictive={}{} down-window={}{}",
-                                           rt, Label(on), q, pt, peak ? " peak" : "",
-                                           FormatDuration(down.window),
-                                           down.skip ? " skipped-while-forecast-healthy" : ""),
-                               "hybrid", g, {}, false, 0});
+                out.push_back(
+                    {fmt::format("hybrid reactive={}{} q={} predictive={}{} down-window={}{}", rt,
+                                 Label(on), q, pt, peak ? " peak" : "", FormatDuration(down.window),
+                                 down.skip ? " skipped-while-forecast-healthy" : ""),
+                     "hybrid",
+                     g,
+                     {},
+                     false,
+                     0});
               }
             }
           }

@@ -214,9 +214,10 @@ TEST_F(RouterWire, AnInterimAnswerIsDroppedAndTheFinalOneForwarded) {
 // The replica's Keep-Alive field states its terms for the router's connection; the client's
 // connection is the router's, with its own idle timeout. The rest passes byte for byte.
 TEST_F(RouterWire, APlainAnswerLosesTheReplicasKeepAliveFieldAndNothingElse) {
-  ScriptedReplica replica({{"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nkeep-ALIVE: timeout=5, max=5\r\n"
-                            "X-Keep-Alive-Like: 1\r\n\r\nok"},
-                           {"HTTP/1.1 200 OK\r\nKeep-Alive: timeout=5\r\nContent-Length: 2\r\n\r\nhi"}});
+  ScriptedReplica replica(
+      {{"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nkeep-ALIVE: timeout=5, max=5\r\n"
+        "X-Keep-Alive-Like: 1\r\n\r\nok"},
+       {"HTTP/1.1 200 OK\r\nKeep-Alive: timeout=5\r\nContent-Length: 2\r\n\r\nhi"}});
   Route(replica);
   const std::string get = "GET / HTTP/1.1\r\nHost: h\r\n\r\n";
   EXPECT_EQ(Exchange(get + get, Ends("hi")),
@@ -225,8 +226,9 @@ TEST_F(RouterWire, APlainAnswerLosesTheReplicasKeepAliveFieldAndNothingElse) {
 }
 
 TEST_F(RouterWire, HopByHopFieldsOfARequestAndOfAReserialisedAnswerStopAtTheRouter) {
-  ScriptedReplica replica({{"HTTP/1.1 200 OK\r\nConnection: X-Hop\r\nX-Hop: 1\r\nX-End: 2\r\n"
-                            "Keep-Alive: timeout=5\r\nContent-Length: 2\r\n\r\nok"}});
+  ScriptedReplica replica(
+      {{"HTTP/1.1 200 OK\r\nConnection: X-Hop\r\nX-Hop: 1\r\nX-End: 2\r\n"
+        "Keep-Alive: timeout=5\r\nContent-Length: 2\r\n\r\nok"}});
   Route(replica);
   const std::string out = Exchange(
       "GET / HTTP/1.1\r\nHost: h\r\nConnection: keep-alive, X-Secret\r\nX-Secret: s\r\n"

@@ -1,5 +1,6 @@
 #include "platform/sched.h"
 
+#include <gtest/gtest.h>
 #include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -9,8 +10,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 namespace tide::platform {
 namespace {

@@ -1,11 +1,10 @@
 // `tide recommend`'s parts: SLO expressions, the variants, and the search on a small trace.
 #include "sim/recommend.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "testing/groups.h"
 
@@ -62,7 +61,8 @@ TEST(Recommend, VariantsOfEachFamily) {
         ++on_load;
         EXPECT_EQ(metric.source.signal, config::Signal::kLoad) << c.label;
         EXPECT_NE(c.label.find(" on load"), std::string::npos) << c.label;
-        EXPECT_NE(c.label.find(fmt::format("target={} ", tt.target / 40)), std::string::npos) << c.label;
+        EXPECT_NE(c.label.find(fmt::format("target={} ", tt.target / 40)), std::string::npos)
+            << c.label;
       }
     }
   EXPECT_EQ(on_load, 44);
