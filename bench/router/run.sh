@@ -72,9 +72,10 @@ NGINX
   nginx -c "$tmp/nginx.conf" -p "$tmp" 2>"$tmp/nginx.log" & pids+=($!)
   nginx_pid=$!
   wait_port "$router"; wait_port "$router_ds"; wait_port "$nginx_port"
+  port_of() { case $1 in direct) echo "$replica" ;; router) echo "$router" ;; router_ds) echo "$router_ds" ;; nginx) echo "$nginx_port" ;; esac; }
   declare -A rps p50 p99 note cpu
   for peer in direct router router_ds nginx; do
-    case $peer in direct) port=$replica ;; router) port=$router ;; router_ds) port=$router_ds ;; nginx) port=$nginx_port ;; esac
+    port=$(port_of "$peer")
     wrk -t1 -c32 -d2s "http://127.0.0.1:$port/" >/dev/null  # warm-up
     # The proxy's own CPU per request during that run (utime + stime of its processes, from
     # /proc; a figure other jobs on the machine do not change much, unlike the rates).
@@ -100,7 +101,7 @@ NGINX
   declare -A p50s p99s
   for round in $(seq "$ROUNDS"); do
     for peer in direct router router_ds nginx; do
-      case $peer in direct) port=$replica ;; router) port=$router ;; router_ds) port=$router_ds ;; nginx) port=$nginx_port ;; esac
+      port=$(port_of "$peer")
       json=$(./build/tide load --trace "$tmp/flat.csv" --speedup 1 --arrivals uniform --progress 0 \
                --target "http://127.0.0.1:$port/" --json - | tail -1)
       errors=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["errors"])' "$json")

@@ -125,6 +125,7 @@ class Ensemble final : public Model {
       const int o = origins[i];
       for (int m = 0; m < nm; ++m) members_[m]->PathAt(o, leads.data(), nl, &block[m], nm);
       for (size_t a = 0; a < anchors.size(); ++a) {
+        if (anchors[a] >= tod_from && !near[i]) continue;  // another time of day
         const WeightWindow ww = WeightWindowAt(anchors[a], horizon);
         std::fill(acc.begin(), acc.end(), 0.0);
         int cnt = 0;
@@ -136,7 +137,6 @@ class Ensemble final : public Model {
           ++cnt;
         }
         if (cnt == 0) continue;
-        if (anchors[a] >= tod_from && !near[i]) continue;
         for (int m = 0; m < nm; ++m) errs[a][m].push_back(acc[m] / cnt);
       }
       kept[i].resize(static_cast<size_t>(ncal) * nm);

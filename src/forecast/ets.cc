@@ -70,11 +70,12 @@ class Ets final : public PathModel {
     // damp = phi + phi^2 + ... + phi^(k+1): from the table up to its end, then accumulated.
     const int cached = static_cast<int>(damp_.size());
     double damp = cached > 0 ? damp_.back() : 0;
-    int done = cached - 1;
+    int done = cached - 1;  // damp holds the sum for lead `done`
     for (int i = 0; i < count; ++i) {
       const int k = leads[i];
       if (k < cached) {
         damp = damp_[k];
+        done = k;
       } else {
         for (; done < k; ++done) damp = damp * params_.phi + params_.phi;
       }

@@ -217,18 +217,15 @@ class Router::Impl {
         if (plain_request && rp.version == 11 && reusable && !rp.hop_fields) {
           watch.Arm(opt.request_timeout);
           error_code ec;
+          // The bytes on either side of the replica's Keep-Alive line ({0, 0}: none, and the
+          // first part is empty).
           const std::string_view answer = Bytes(c.buffer, f.size);
           const auto [cut, resume] =
               rp.keep_alive_field ? KeepAliveLine(answer) : std::pair<std::size_t, std::size_t>{};
-          if (resume > cut) {  // the bytes on either side of the Keep-Alive line
-            const std::array<asio::const_buffer, 2> parts = {
-                asio::buffer(answer.data(), cut),
-                asio::buffer(answer.data() + resume, answer.size() - resume)};
-            co_await asio::async_write(client, parts, Await(ec));
-          } else {
-            co_await asio::async_write(client, asio::buffer(answer.data(), answer.size()),
-                                       Await(ec));
-          }
+          const std::array<asio::const_buffer, 2> parts = {
+              asio::buffer(answer.data(), cut),
+              asio::buffer(answer.data() + resume, answer.size() - resume)};
+          co_await asio::async_write(client, parts, Await(ec));
           client_ok = !ec;
         } else {
           http::response_parser<http::string_body> p;

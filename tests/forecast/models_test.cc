@@ -74,6 +74,27 @@ TEST(Ets, RecoversSimulatedParameters) {
 }
 
 // Intervals from backtested errors cover as stated when the noise is known (iid normal).
+// Paths at a few leads equal the full path at those leads, also across the end of ETS's
+// table of damping sums (600 leads without seasonality) with a gap before it: a trending,
+// non-seasonal 1-minute series of one day, 1,440 leads ahead.
+TEST(Ets, PathAtSomeLeadsMatchesTheFullPath) {
+  Series s;
+  s.step = 60;
+  std::mt19937 rng(4);
+  std::normal_distribution<double> noise(0, 1);
+  for (int t = 0; t < 1440; ++t) s.values.push_back(100 + 0.05 * t + noise(rng));
+  auto m = NewEts();
+  ASSERT_TRUE(m->Fit(s).ok());
+  const int n = static_cast<int>(s.values.size());
+  const std::vector<double> full = m->Path(n, 1440);
+  const std::vector<int> leads = {0, 7, 590, 610, 1439};
+  std::vector<double> some(leads.size());
+  m->PathAt(n, leads.data(), static_cast<int>(leads.size()), some.data(), 1);
+  for (size_t i = 0; i < leads.size(); ++i)
+    EXPECT_NEAR(some[i], full[leads[i]], 1e-9 * std::fabs(full[leads[i]])) << "lead " << leads[i];
+  EXPECT_NE(full[610], full[590]);  // the trend still moves the path there
+}
+
 TEST(Intervals, CoverageOnSimulatedNoise) {
   for (const char* name : {"regression", "ensemble", "seasonal_naive_daily", "ets"}) {
     double in80 = 0, in95 = 0, total = 0;
