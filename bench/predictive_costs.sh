@@ -19,6 +19,8 @@
 # Scenarios: vm  = 300 s startup, 60 s evaluation, 60 s metric window, --step 10s;
 #            pod =  30 s startup, 15 s evaluation, 60 s metric window, --step 5s.
 # Two cores: about 15 minutes in all (the hybrid grid has 324 variants, the reactive 88).
+# Last, bench/cost_bounds.py prints the most any policy could save on each trace given what
+# it could know.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TIDE=${TIDE:-build/tide}
@@ -122,3 +124,8 @@ for sc in ["vm", "pod"]:
         med = (s[(len(s) - 1) // 2] + s[len(s) // 2]) / 2
         print(f"\n{sc}: median saving {med:.1f} % over {len(s)} traces")
 EOF
+
+# What any policy could save at most on each trace, given what it could know (oracles that
+# see the future of the held-back half; bench/cost_bounds.py's header).
+echo
+python3 bench/cost_bounds.py "$OUT"
