@@ -2,7 +2,7 @@
 """cost_bounds.py: how much cheaper than the recommended reactive policy *any* policy could be
 on the held-back half of each trace of bench/predictive_costs.sh, given what it could know.
 
-    python3 bench/cost_bounds.py [OUTDIR]      # OUTDIR of predictive_costs.sh (its default)
+    python3 bench/cost_bounds.py [OUTDIR] [--forecast TIDE]  # OUTDIR of predictive_costs.sh
 
 Reads OUTDIR/traces/NAME.csv, NAME.peak and OUTDIR/json/NAME-SCENARIO-{reactive,all}.json.
 For each trace and scenario it prints the mean provisioned units of the two recommended
@@ -20,15 +20,27 @@ future of the held-back half and pay nothing for it (no startup, no billing mini
                   also knows the noise's distribution in advance); mu is the smallest that
                   brings the under-provisioned timeshare to <= 1 % (the issue's SLO).
 
+  tide's forecast the same choice of supply per class, made from what tide's own forecast
+  (best rule)     (`tide forecast --model auto`, refitted every hour on at most 14 days, as
+                  the predictive policy does) said at the time a unit would have had to be
+                  ordered (startup before) about the next 5 minutes: the largest forecast
+                  mean over them. Only with --forecast TIDE (calls tide forecast once per
+                  hour of the held-back half: about 20 s per trace).
+
 A policy driven by a forecast of 5-minute means (tide's predictive policy) cannot do better
 than "knows 5-min mean" in this cost model; the percentage next to each figure is its saving
 against the recommended reactive policy, i.e. the most the issue's cost target could measure.
-Pure Python (no numpy): a few seconds per trace.
+"tide's forecast" is what a policy acting on tide's forecast could reach with the best
+possible provisioning rule learned in hindsight (and still paying nothing for startup).
+Pure Python (no numpy).
+
+    python3 bench/cost_bounds.py [OUTDIR] [--forecast build/tide]
 """
 import bisect
 import json
 import math
 import os
+import subprocess
 import sys
 
 TRACES = ["wc98", "nasa_jul", "nasa_aug", "nyc_taxi"]
@@ -48,17 +60,24 @@ def load_trace(path):
     return t, y
 
 
-def best_units_knowing_means(load, demand, block):
-    """Mean supply of the best policy that knows each `block`-step mean (see the header)."""
+def block_means(load, block):
+    """Each step's value replaced by the mean of its aligned `block`-step block."""
     means = []
     for i in range(0, len(load), block):
         part = load[i:i + block]
         means.extend([sum(part) / len(part)] * len(part))
-    ranked = sorted(means)
+    return means
+
+
+def best_units(signal, demand):
+    """Mean supply of the best policy whose supply at each step depends only on `signal`'s
+    class there (see the header): units + mu x under-provisioned share, mu the smallest that
+    meets the SLO."""
+    ranked = sorted(signal)
     edges = sorted({ranked[min(len(ranked) - 1, (k * len(ranked)) // CLASSES)]
                     for k in range(CLASSES)})
     classes = {}
-    for m, d in zip(means, demand):
+    for m, d in zip(signal, demand):
         classes.setdefault(bisect.bisect_right(edges, m), []).append(d)
     # Per class: the sorted demands, so the share above a supply c is one bisect.
     tables = [sorted(v) for v in classes.values()]
@@ -81,12 +100,40 @@ def best_units_knowing_means(load, demand, block):
     return float("nan")
 
 
+def forecast_signal(tide, trace, t, first, startup):
+    """For each step from `first` on: the largest mean that tide's hourly forecast, made at
+    the last refit before (step time - startup), gave for the 5 minutes from the step on.
+    None where no forecast covers it."""
+    step = t[1] - t[0]
+    fits = {}
+    out = []
+    for i in range(first, len(t)):
+        origin = int((t[i] - startup) // 3600 * 3600)
+        if origin not in fits:
+            res = subprocess.run([tide, "forecast", "--trace", trace, "--at", str(origin),
+                                  "--horizon", "2h", "--model", "auto", "--csv", "-"],
+                                 capture_output=True, text=True)
+            rows = res.stdout.split()[1:] if res.returncode == 0 else []
+            fits[origin] = {int(float(r.split(",")[0])): float(r.split(",")[1]) for r in rows}
+        f = fits[origin]
+        ahead = [f[k] for k in range(int(t[i]), int(t[i]) + 300, max(1, int(step))) if k in f]
+        out.append(max(ahead) if ahead else None)
+    return out
+
+
 def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+    args = [a for a in sys.argv[1:]]
+    tide = None
+    if "--forecast" in args:
+        k = args.index("--forecast")
+        tide = args[k + 1]
+        del args[k:k + 2]
+    out = args[0] if args else os.path.join(
         os.environ.get("TMPDIR", "/tmp"), "tide-predictive-costs")
-    print("| trace | scenario | reactive (τU) | recommended, all | perfect | knows 5-min mean "
-          "| knows 15-min mean | knows 60-min mean |")
-    print("|---|---|---|---|---|---|---|---|")
+    heads = ["reactive (τU)", "recommended, all", "perfect", "knows 5-min mean",
+             "knows 15-min mean", "knows 60-min mean"] + (["tide's forecast (best rule)"] if tide else [])
+    print("| trace | scenario | " + " | ".join(heads) + " |")
+    print("|---|---|" + "---|" * len(heads))
     for name in TRACES:
         trace = os.path.join(out, "traces", name + ".csv")
         if not os.path.exists(trace):
@@ -114,7 +161,13 @@ def main():
             cells = [cell(a["mean_provisioned"]), cell(sum(demand) / len(demand))]
             for minutes in (5, 15, 60):
                 block = max(1, int(round(minutes * 60 / step)))
-                cells.append(cell(best_units_knowing_means(load, demand, block)))
+                cells.append(cell(best_units(block_means(load, block), demand)))
+            if tide:
+                startup = 300 if sc == "vm" else 30
+                sig = forecast_signal(tide, trace, t, first, startup)
+                kept = [(s_, d) for s_, d in zip(sig, demand) if s_ is not None]
+                cells.append(cell(best_units([k[0] for k in kept], [k[1] for k in kept])) +
+                             ("" if len(kept) == len(demand) else f" [{len(kept)} of {len(demand)} steps]"))
             print(f"| {name} | {sc} | {base:.2f} ({r['tau_under']:.2f} %) | " + " | ".join(cells) + " |")
     print("\nUnits = mean provisioned units over the held-back half; (%) = saving against the "
           "recommended reactive policy.")
