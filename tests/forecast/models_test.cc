@@ -2,10 +2,12 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <string>
 
 #include <gtest/gtest.h>
 
 #include "forecast/internal.h"
+#include "forecast/trace_series.h"
 
 namespace tide::forecast {
 namespace {
@@ -93,6 +95,49 @@ TEST(Ets, PathAtSomeLeadsMatchesTheFullPath) {
   for (size_t i = 0; i < leads.size(); ++i)
     EXPECT_NEAR(some[i], full[leads[i]], 1e-9 * std::fabs(full[leads[i]])) << "lead " << leads[i];
   EXPECT_NE(full[610], full[590]);  // the trend still moves the path there
+}
+
+// What `tide forecast --at end` fits on the bundled NYC taxi trace (30-minute steps): the
+// rows before `end` seconds, the last 14 days, cleaned.
+Series NycTaxiBefore(double end) {
+  Series s = testing::LoadTrace(
+      std::string(TIDE_SOURCE_DIR) + "/examples/traces/nyc_taxi_passengers_30min.csv", 1800);
+  const size_t rows = static_cast<size_t>((end - s.start) / s.step), keep = 14 * 48;
+  s.values.resize(std::min(rows, s.values.size()));
+  if (s.values.size() > keep) {
+    s.start += s.step * static_cast<double>(s.values.size() - keep);
+    s.values.erase(s.values.begin(), s.values.end() - keep);
+  }
+  return Clean(s, nullptr);
+}
+
+// The ensemble's ETS member fits its parameters on the last 10 days. At 2401200 s those
+// parameters (multiplicative, alpha 0.99, phi 0.8) run over all 14 days drove the level to
+// 0.01 at a morning ramp and a seasonal factor to 1e25, so the ensemble's 95 % bound read
+// 3e33 and its mean 3e12 within the day; at 18176400 s the fitted run's own level fell
+// through zero (the mean read 4e5). Every path from every origin stays in the data's range.
+TEST(Ets, StatesNeverDivergeWhereTheFittedParametersWouldCarryThemAway) {
+  for (double end : {2401200.0, 18176400.0}) {
+    const Series s = NycTaxiBefore(end);
+    ASSERT_EQ(s.values.size(), 14u * 48) << "the bundled trace is missing or short";
+    const double top = *std::max_element(s.values.begin(), s.values.end());
+    auto m = NewEts(10);
+    ASSERT_TRUE(m->Fit(s).ok());
+    const int n = static_cast<int>(s.values.size());
+    for (int o = m->min_origin(); o <= n; ++o) {
+      const std::vector<double> path = m->Path(o, 48);
+      for (int k = 0; k < 48; ++k)
+        ASSERT_TRUE(std::isfinite(path[k]) && std::fabs(path[k]) < 10 * top)
+            << "end " << end << " origin " << o << " lead " << k << ": " << path[k];
+    }
+    auto e = MakeModel("auto");
+    ASSERT_TRUE((*e)->Fit(s).ok());
+    const Forecast f = (*e)->Predict(48);
+    for (int k = 0; k < 48; ++k) {
+      EXPECT_LT(f.mean[k], 2 * top) << "end " << end << " lead " << k;
+      EXPECT_LT(f.hi95[k], 2 * top) << "end " << end << " lead " << k;
+    }
+  }
 }
 
 TEST(Intervals, CoverageOnSimulatedNoise) {
