@@ -65,6 +65,21 @@ Response Plain(http::status status, unsigned version, std::string body) {
   return res;
 }
 
+// The answer to a request the parser rejects (the connection then closes: what follows bad
+// bytes cannot be framed), as nginx and Envoy answer: 413 for a body over kBodyLimit, 431 for
+// a header over kHeaderLimit, 400 otherwise, with what was wrong in the body.
+Response Rejection(const error_code& ec) {
+  if (ec == http::error::body_limit)
+    return Plain(
+        http::status::payload_too_large, 11,
+        fmt::format("tide: request body over the router's limit of {} bytes\n", kBodyLimit));
+  if (ec == http::error::header_limit)
+    return Plain(
+        http::status::request_header_fields_too_large, 11,
+        fmt::format("tide: request header over the router's limit of {} bytes\n", kHeaderLimit));
+  return Plain(http::status::bad_request, 11, fmt::format("tide: bad request: {}\n", ec.message()));
+}
+
 // The slow path of a request that is not plain: parsed in full, sent as HTTP/1.1 keep-alive.
 std::string Reserialize(std::string_view raw) {
   http::request_parser<http::string_body> p;
@@ -282,7 +297,11 @@ class Router::Impl {
       head.emplace();
       watch->Arm(opt.idle_timeout);
       const ReadResult r = co_await ReadMessage(client, buffer, *head);
-      if (r.ec) break;
+      if (r.ec) {
+        if (r.ec.category() == http::make_error_code(http::error::bad_target).category())
+          co_await Answer(client, *watch, Rejection(r.ec), 11, false, false);
+        break;
+      }
       watch->Disarm();  // held or in flight, the client has nothing pending until the answer
       const bool again = co_await Exchange(client, *watch, *head, Bytes(buffer, r.size), scratch);
       buffer.consume(r.size);

@@ -41,6 +41,7 @@ inline auto Await(error_code& ec) {
 }
 
 inline constexpr std::uint64_t kBodyLimit = 64ull << 20;  // bytes, requests and responses
+inline constexpr std::uint32_t kHeaderLimit = 8192;       // bytes of a header (Beast's default)
 
 // A socket's deadline, enforced by the router's watchdog (one timer for all connections,
 // instead of a timer armed and cancelled around every read and write): when `deadline` has
@@ -83,7 +84,10 @@ class Watched {
 template <bool isRequest>
 class HeadParser : public http::basic_parser<isRequest> {
  public:
-  HeadParser() { this->body_limit(kBodyLimit); }
+  HeadParser() {
+    this->body_limit(kBodyLimit);
+    this->header_limit(kHeaderLimit);
+  }
   http::verb method = http::verb::unknown;  // requests
   int status = 0;                           // responses
   int version = 11;

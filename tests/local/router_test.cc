@@ -20,6 +20,8 @@
 #include <thread>
 #include <vector>
 
+#include "local/router_wire.h"
+
 namespace tide::local {
 namespace {
 
@@ -369,6 +371,40 @@ TEST_F(RouterWire, AReplicaThatNeverAnswersMeetsTheRequestTimeoutAndAnIdleClient
   EXPECT_TRUE(closed);
   EXPECT_GE(took, 0.6);
   EXPECT_LT(took, 3);
+}
+
+// A request Beast's parser rejects never reaches a replica: the client is told what was
+// wrong, with the status nginx and Envoy use, and the connection closes (the bytes after a
+// bad message cannot be framed). Before, the router closed the connection without a word.
+TEST_F(RouterWire, ARequestTheParserRejectsIsAnsweredWithWhatWasWrongAndTheConnectionCloses) {
+  ScriptedReplica replica({{"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"}});
+  Route(replica);
+  struct Case {
+    std::string request, status, says;
+  };
+  const std::vector<Case> cases = {
+      {"GET / HTTP/1.1 extra\r\nHost: h\r\n\r\n", "HTTP/1.1 400 Bad Request\r\n",
+       "tide: bad request: "},
+      {"GET / HTTP/1.1\r\nHost: h\r\nX-Big: " + std::string(wire::kHeaderLimit, 'a') + "\r\n\r\n",
+       "HTTP/1.1 431 Request Header Fields Too Large\r\n",
+       "request header over the router's limit of 8192 bytes"},
+      {"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: " + std::to_string(wire::kBodyLimit + 1) +
+           "\r\n\r\n",
+       "HTTP/1.1 413 Payload Too Large\r\n",
+       "request body over the router's limit of 67108864 bytes"},
+  };
+  for (const Case& c : cases) {
+    bool closed = false;
+    const std::string out = Exchange(c.request, Never, &closed);
+    EXPECT_EQ(out.rfind(c.status, 0), 0u) << out;
+    EXPECT_NE(out.find(c.says), std::string::npos) << out;
+    EXPECT_NE(out.find("Connection: close\r\n"), std::string::npos) << out;
+    EXPECT_TRUE(closed) << c.status;
+  }
+  EXPECT_TRUE(replica.received().empty());
+  // The router serves the next client as before.
+  EXPECT_EQ(Exchange("GET / HTTP/1.1\r\nHost: h\r\n\r\n", Ends("ok")),
+            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
 }
 
 }  // namespace
