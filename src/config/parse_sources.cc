@@ -35,8 +35,8 @@ const std::vector<std::string_view> kSignalNames = {"utilization", "load", "back
 const std::vector<std::string_view> kRedisMeasures = {"length", "pending", "lag"};
 const std::vector<std::string_view> kProcfsMeasures = {"cpu", "memory"};
 // What the group's own request router measures (src/local/router.h).
-const std::vector<std::string_view> kLocalMeasures = {"concurrency", "rps", "latency", "ready",
-                                                      "queued"};
+const std::vector<std::string_view> kLocalMeasures = {"concurrency", "rps",    "latency", "ready",
+                                                      "queued",      "errors", "rejected"};
 
 // The value at `key`, recorded as missing (at the source map) when absent.
 Field Required(Reader& r, const MapFields& m, std::string_view key, std::string_view what) {
@@ -147,7 +147,7 @@ void ParseSource(Reader& r, const Field& f, MetricSource* out) {
       if (!measure.present)
         r.Missing(m.self(), "measure",
                   "for type local, what the router measures: concurrency, rps, latency, ready, "
-                  "queued");
+                  "queued, errors, rejected");
       else if (r.ReadEnum(measure, kLocalMeasures, &which))
         out->measure = kLocalMeasures[which];
       break;

@@ -298,8 +298,10 @@ class Router::Impl {
       watch->Arm(opt.idle_timeout);
       const ReadResult r = co_await ReadMessage(client, buffer, *head);
       if (r.ec) {
-        if (r.ec.category() == http::make_error_code(http::error::bad_target).category())
+        if (r.ec.category() == http::make_error_code(http::error::bad_target).category()) {
+          balancer.CountRejected();
           co_await Answer(client, *watch, Rejection(r.ec), 11, false, false);
+        }
         break;
       }
       watch->Disarm();  // held or in flight, the client has nothing pending until the answer

@@ -50,6 +50,8 @@ struct RouterStats {
   long long errors = 0;             // answered by the router itself with 5xx (queue timeout,
                                     // queue full, replica failure)
   long long retries = 0;            // idempotent requests retried on another replica
+  long long rejected = 0;           // malformed requests answered 4xx by the router (never sent
+                                    // to a replica; not in `requests`)
   double concurrency_seconds = 0;   // integral over time of (queued + in flight)
   double latency_seconds = 0;       // sum of answered requests' latencies
   std::array<long long, kLatencyBounds.size() + 1> latency_buckets{};

@@ -158,6 +158,11 @@ void Balancer::CountRetry() {
   ++stats_.retries;
 }
 
+void Balancer::CountRejected() {
+  std::lock_guard<std::mutex> l(mu_);
+  ++stats_.rejected;
+}
+
 std::string Balancer::RefusalBody(std::string_view why) const {
   if (why == "full")
     return fmt::format("tide: no replica is ready and {} requests already wait; retry later\n",

@@ -47,6 +47,8 @@ class Balancer {
   void Count(double t0, double t1, bool own_error);
   // An idempotent request is being sent again on another replica.
   void CountRetry();
+  // Counts a request the parser rejected (answered 4xx, never sent to a replica).
+  void CountRejected();
   // The body of the 503 for a Pick's `refusal`.
   std::string RefusalBody(std::string_view why) const;
 

@@ -91,9 +91,14 @@ Result<sources::Reading> RouterSource::Fetch(double) {
     r.value = (s.concurrency_seconds - p.concurrency_seconds) / dt;
   } else if (measure_ == "rps") {
     r.value = static_cast<double>(s.requests - p.requests) / dt;
+  } else if (measure_ == "errors") {
+    r.value = static_cast<double>(s.errors - p.errors) / dt;
+  } else if (measure_ == "rejected") {
+    r.value = static_cast<double>(s.rejected - p.rejected) / dt;
   } else {
     return Status::InvalidInput(fmt::format(
-        "local measure = \"{}\", must be one of concurrency, rps, latency, ready, queued",
+        "local measure = \"{}\", must be one of concurrency, rps, latency, ready, queued, "
+        "errors, rejected",
         measure_));
   }
   return r;

@@ -52,7 +52,9 @@ class PoolActuator : public actuators::Actuator {
 
 // measure: concurrency (mean of queued + in-flight requests since the previous reading),
 // rps (requests answered per second since then), latency (mean seconds per request since
-// then; no data without requests), ready (replicas in rotation now), queued (held now).
+// then; no data without requests), ready (replicas in rotation now), queued (held now),
+// errors (requests per second the router answered itself with 5xx: queue full or timed out,
+// replica failed), rejected (malformed requests per second, answered 4xx).
 class RouterSource : public sources::MetricSource {
  public:
   RouterSource(Router* router, std::string measure);

@@ -89,7 +89,8 @@ const InvalidCase kLocalCases[] = {
     resource: {provider: local}
     local: {command: "./server --port 1"}
 )",
-     4, 22, "groups[0].local.command", "expected a sequence of arguments (argv, run without a shell)"},
+     4, 22, "groups[0].local.command",
+     "expected a sequence of arguments (argv, run without a shell)"},
     {"UnknownHealthType", R"(groups:
   - name: web
     resource: {provider: local}
@@ -110,7 +111,7 @@ const InvalidCase kLocalCases[] = {
       - {name: x, source: {type: local, measure: cpu}}
 )",
      6, 50, "groups[0].metrics[0].source.measure",
-     "allowed: concurrency, rps, latency, ready, queued"},
+     "allowed: concurrency, rps, latency, ready, queued, errors, rejected"},
     {"LocalGroupHasNoOtherActuator", R"(groups:
   - name: web
     resource: {provider: local}

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "local/router_wire.h"
+#include "local/runtime.h"
 
 namespace tide::local {
 namespace {
@@ -405,6 +406,42 @@ TEST_F(RouterWire, ARequestTheParserRejectsIsAnsweredWithWhatWasWrongAndTheConne
   // The router serves the next client as before.
   EXPECT_EQ(Exchange("GET / HTTP/1.1\r\nHost: h\r\n\r\n", Ends("ok")),
             "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+  // Counted as rejected (measure: rejected), not as requests.
+  const RouterStats st = router_->Stats();
+  EXPECT_EQ(st.rejected, 3);
+  EXPECT_EQ(st.requests, 1);
+  EXPECT_EQ(st.errors, 0);
+}
+
+// The router's own failures as metrics a rule can alert on: `errors` (answered 5xx by the
+// router: here a request held with no replica until the queue timeout) and `rejected`
+// (malformed requests), each per second since the previous reading.
+TEST_F(RouterWire, ErrorsAndRejectedAreMeasuredPerSecondSinceThePreviousReading) {
+  RouterOptions o;
+  o.queue_timeout = 0.2;
+  auto r = Router::Start(o);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  router_ = std::move(*r);  // no replica at all
+  RouterSource errors(router_.get(), "errors"), rejected(router_.get(), "rejected");
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(
+      Exchange("GET / HTTP/1.1\r\nHost: h\r\n\r\n", Ends("retry later\n")).rfind("HTTP/1.1 503", 0),
+      0u);
+  EXPECT_EQ(Exchange("GET / HTTP/1.1 x\r\n\r\n", Never).rfind("HTTP/1.1 400", 0), 0u);
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  auto e = errors.Fetch(0), j = rejected.Fetch(0);
+  ASSERT_TRUE(e.ok() && j.ok());
+  // One of each since the sources were made, `took` seconds ago or a little more.
+  EXPECT_GT(e->value, 0.5 / took);
+  EXPECT_LE(e->value, 1.0 / took);
+  EXPECT_GT(j->value, 0.5 / took);
+  EXPECT_LE(j->value, 1.0 / took);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  e = errors.Fetch(0);
+  j = rejected.Fetch(0);
+  ASSERT_TRUE(e.ok() && j.ok());
+  EXPECT_EQ(e->value, 0);  // nothing new
+  EXPECT_EQ(j->value, 0);
 }
 
 }  // namespace
