@@ -106,6 +106,7 @@ Status RunDaemon(const RunArgs& a) {
     return sources::MakeSource(m.source, sd);
   };
   deps.alert_http = http_ptr;
+  deps.more_metrics = [&locals] { return local::RouterFamilies(locals.RouterSnapshots()); };
   deps.make_actuator = [http_ptr, &locals](const config::Group& g)
       -> Result<std::unique_ptr<actuators::Actuator>> {
     if (g.local) {

@@ -401,6 +401,8 @@ std::string Controller::MetricsText() {
   families.push_back(dl);
   families.push_back(al);
   families.push_back(ev);
+  if (deps_.more_metrics)
+    for (auto& f : deps_.more_metrics()) families.push_back(std::move(f));
   return FormatExposition(families);
 }
 

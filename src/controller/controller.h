@@ -46,6 +46,9 @@ struct ControllerDeps {
   ConfigLoader load_config;      // for Reload(); defaults to config::LoadConfigFile
   platform::HttpClient* alert_http = nullptr;  // delivers alerts to cfg.alerts.receivers;
                                                // null = alerts only in the store, API, /metrics
+  // More families for GET /metrics, read at each scrape (`tide run`: the local provider's
+  // routers, local::RouterFamilies); null = none.
+  std::function<std::vector<MetricFamily>()> more_metrics;
 };
 
 struct ControllerOptions {

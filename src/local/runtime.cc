@@ -129,4 +129,64 @@ void Registry::StopAll() {
   for (auto& [name, g] : groups_) g->Stop();
 }
 
+std::vector<std::pair<std::string, RouterStats>> Registry::RouterSnapshots() {
+  std::lock_guard<std::mutex> l(mu_);
+  std::vector<std::pair<std::string, RouterStats>> out;
+  for (auto& [name, g] : groups_) out.emplace_back(name, g->router().Stats());
+  return out;
+}
+
+std::vector<MetricFamily> RouterFamilies(
+    const std::vector<std::pair<std::string, RouterStats>>& routers) {
+  MetricFamily requests{"tide_router_requests_total",
+                        "Requests the group's router answered (any status).",
+                        "counter",
+                        {},
+                        {}};
+  MetricFamily errors{"tide_router_errors_total",
+                      "Requests the router answered itself with 5xx (queue full or timed out, "
+                      "replica failed).",
+                      "counter",
+                      {},
+                      {}};
+  MetricFamily rejected{"tide_router_rejected_total",
+                        "Malformed requests the router answered with 4xx (never sent to a "
+                        "replica).",
+                        "counter",
+                        {},
+                        {}};
+  MetricFamily retries{"tide_router_retries_total",
+                       "Idempotent requests retried once on another replica.",
+                       "counter",
+                       {},
+                       {}};
+  MetricFamily queued{
+      "tide_router_queued", "Requests held now, waiting for a ready replica.", "gauge", {}, {}};
+  MetricFamily active{"tide_router_active", "Requests held or in flight now.", "gauge", {}, {}};
+  MetricFamily duration{"tide_router_request_duration_seconds",
+                        "Time from a request's arrival at the router to its answer.",
+                        "histogram",
+                        {},
+                        {}};
+  for (const auto& [group, s] : routers) {
+    const std::map<std::string, std::string> labels = {{"group", group}};
+    requests.points.push_back({labels, static_cast<double>(s.requests)});
+    errors.points.push_back({labels, static_cast<double>(s.errors)});
+    rejected.points.push_back({labels, static_cast<double>(s.rejected)});
+    retries.points.push_back({labels, static_cast<double>(s.retries)});
+    queued.points.push_back({labels, static_cast<double>(s.queued)});
+    active.points.push_back({labels, static_cast<double>(s.active)});
+    HistogramPoint h;
+    h.labels = labels;
+    h.bounds.assign(kLatencyBounds.begin(), kLatencyBounds.end());
+    unsigned long long cumulative = 0;
+    for (size_t b = 0; b < kLatencyBounds.size(); ++b)
+      h.counts.push_back(cumulative += static_cast<unsigned long long>(s.latency_buckets[b]));
+    h.count = cumulative + static_cast<unsigned long long>(s.latency_buckets.back());
+    h.sum = s.latency_seconds;
+    duration.histograms.push_back(std::move(h));
+  }
+  return {requests, errors, rejected, retries, queued, active, duration};
+}
+
 }  // namespace tide::local

@@ -9,9 +9,12 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "actuators/actuator.h"
 #include "config/config.h"
+#include "core/exposition.h"
 #include "local/pool.h"
 #include "local/router.h"
 #include "sources/source.h"
@@ -75,6 +78,8 @@ class Registry {
   ~Registry();
   Result<LocalGroup*> Get(const config::Group& group);
   void StopAll();
+  // Each group's router counters now, by group name.
+  std::vector<std::pair<std::string, RouterStats>> RouterSnapshots();
 
  private:
   std::string run_dir_;
@@ -82,5 +87,14 @@ class Registry {
   std::mutex mu_;
   std::map<std::string, std::unique_ptr<LocalGroup>> groups_;
 };
+
+// The routers in the Prometheus exposition (GET /metrics), one series per group, counted
+// since each router started: tide_router_requests_total (answered, any status),
+// tide_router_errors_total (answered by the router itself with 5xx), tide_router_rejected_total
+// (malformed, answered 4xx), tide_router_retries_total, tide_router_queued and
+// tide_router_active (held, and held + in flight, now), and the histogram
+// tide_router_request_duration_seconds (arrival to answer, as the router saw it).
+std::vector<MetricFamily> RouterFamilies(
+    const std::vector<std::pair<std::string, RouterStats>>& routers);
 
 }  // namespace tide::local

@@ -241,6 +241,28 @@ TEST(Controller, MetricsExposition) {
   EXPECT_TRUE(c->Ready());
 }
 
+// `tide run` adds the local routers' families (local::RouterFamilies) to GET /metrics
+// through ControllerDeps::more_metrics, read afresh at every scrape.
+TEST(Controller, MoreMetricsAreAppendedAtEachScrape) {
+  Rig rig;
+  ControllerDeps deps = tide::testing::FakeControllerDeps(&rig.clock, nullptr, rig.src, rig.act);
+  int scrapes = 0;
+  deps.more_metrics = [&scrapes] {
+    ++scrapes;
+    return std::vector<MetricFamily>{{"tide_extra_total",
+                                      "An extra family.",
+                                      "counter",
+                                      {{{{"group", "web"}}, 1.0 * scrapes}},
+                                      {}}};
+  };
+  auto c = Controller::Create(rig.Config(), ControllerOptions{}, deps);
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_NE((*c)->MetricsText().find("tide_extra_total{group=\"web\"} 1\n"), std::string::npos);
+  const std::string text = (*c)->MetricsText();
+  EXPECT_NE(text.find("# TYPE tide_extra_total counter"), std::string::npos) << text;
+  EXPECT_NE(text.find("tide_extra_total{group=\"web\"} 2\n"), std::string::npos) << text;
+}
+
 TEST(Controller, LoopRunsOnItsOwnAndStopsCleanly) {
   Rig rig;
   auto c = rig.Make(rig.Config());

@@ -444,5 +444,37 @@ TEST_F(RouterWire, ErrorsAndRejectedAreMeasuredPerSecondSinceThePreviousReading)
   EXPECT_EQ(j->value, 0);
 }
 
+// The routers' counters in the Prometheus exposition: counters and gauges per group, and the
+// duration histogram with cumulative buckets whose +Inf count is the number of requests.
+TEST(RouterFamilies, CountersGaugesAndACumulativeDurationHistogramPerGroup) {
+  RouterStats s;
+  s.requests = 6;
+  s.errors = 1;
+  s.rejected = 2;
+  s.retries = 3;
+  s.queued = 4;
+  s.active = 5;
+  s.latency_seconds = 0.75;
+  s.latency_buckets[0] = 2;                      // <= 0.5 ms
+  s.latency_buckets[2] = 3;                      // <= 2 ms
+  s.latency_buckets[kLatencyBounds.size()] = 1;  // > 60 s
+  const std::string text = FormatExposition(RouterFamilies({{"web", s}, {"api", RouterStats{}}}));
+  for (const char* line :
+       {"tide_router_requests_total{group=\"web\"} 6\n",
+        "tide_router_errors_total{group=\"web\"} 1\n",
+        "tide_router_rejected_total{group=\"web\"} 2\n",
+        "tide_router_retries_total{group=\"web\"} 3\n", "tide_router_queued{group=\"web\"} 4\n",
+        "tide_router_active{group=\"web\"} 5\n",
+        "tide_router_request_duration_seconds_bucket{group=\"web\",le=\"0.0005\"} 2\n",
+        "tide_router_request_duration_seconds_bucket{group=\"web\",le=\"0.001\"} 2\n",
+        "tide_router_request_duration_seconds_bucket{group=\"web\",le=\"0.002\"} 5\n",
+        "tide_router_request_duration_seconds_bucket{group=\"web\",le=\"60\"} 5\n",
+        "tide_router_request_duration_seconds_bucket{group=\"web\",le=\"+Inf\"} 6\n",
+        "tide_router_request_duration_seconds_sum{group=\"web\"} 0.75\n",
+        "tide_router_request_duration_seconds_count{group=\"web\"} 6\n",
+        "tide_router_requests_total{group=\"api\"} 0\n"})
+    EXPECT_NE(text.find(line), std::string::npos) << line << "\n" << text;
+}
+
 }  // namespace
 }  // namespace tide::local
