@@ -66,7 +66,7 @@ for _ in 1 2 3; do
 done
 echo
 echo "== /metrics excerpt"
-curl -fs "$api/metrics" | grep -E '^tide_(group_(desired|current|ready)|metric_value|actions_total)' || true
+curl -fs "$api/metrics" | grep -E '^tide_(group_(desired|current|ready)|metric_value|actions_total|router_(requests|errors|rejected)_total)' || true
 echo
 echo "== events (newest first)"
 curl -fs "$api/api/v1/events?group=web&limit=8" | python3 -c '
