@@ -25,7 +25,7 @@ future of the held-back half and pay nothing for it (no startup, no billing mini
                   the predictive policy does) said at the time a unit would have had to be
                   ordered (startup before) about the next 5 minutes: the largest forecast
                   mean over them. Only with --forecast TIDE (calls tide forecast once per
-                  hour of the held-back half: about 20 s per trace).
+                  hour of the held-back half, shared by the scenarios).
 
 A policy driven by a forecast of 5-minute means (tide's predictive policy) cannot do better
 than "knows 5-min mean" in this cost model; the percentage next to each figure is its saving
@@ -100,12 +100,12 @@ def best_units(signal, demand):
     return float("nan")
 
 
-def forecast_signal(tide, trace, t, first, startup):
+def forecast_signal(tide, trace, t, first, startup, fits):
     """For each step from `first` on: the largest mean that tide's hourly forecast, made at
     the last refit before (step time - startup), gave for the 5 minutes from the step on.
-    None where no forecast covers it."""
+    None where no forecast covers it. `fits` caches the forecasts by origin (one trace's
+    scenarios share most origins)."""
     step = t[1] - t[0]
-    fits = {}
     out = []
     for i in range(first, len(t)):
         origin = int((t[i] - startup) // 3600 * 3600)
@@ -142,6 +142,7 @@ def main():
         step = t[1] - t[0]
         with open(os.path.join(out, "traces", name + ".peak")) as f:
             cpu = float(f.read()) / 40
+        fits = {}
         for sc in SCENARIOS:
             try:
                 with open(os.path.join(out, "json", f"{name}-{sc}-reactive.json")) as f:
@@ -164,7 +165,7 @@ def main():
                 cells.append(cell(best_units(block_means(load, block), demand)))
             if tide:
                 startup = 300 if sc == "vm" else 30
-                sig = forecast_signal(tide, trace, t, first, startup)
+                sig = forecast_signal(tide, trace, t, first, startup, fits)
                 kept = [(s_, d) for s_, d in zip(sig, demand) if s_ is not None]
                 cells.append(cell(best_units([k[0] for k in kept], [k[1] for k in kept])) +
                              ("" if len(kept) == len(demand) else f" [{len(kept)} of {len(demand)} steps]"))

@@ -20,6 +20,7 @@ bash scripts/deps.sh
 bash scripts/build.sh --target tide tide-sample router_proxy >/dev/null
 works=("$@")
 ROUNDS=${ROUNDS:-5}
+peers=(direct router router_ds nginx)
 [ ${#works[@]} -gt 0 ] || works=(0 1)
 tmp=$(mktemp -d /tmp/tide-router-bench-XXXXXX)
 pids=()
@@ -74,7 +75,7 @@ NGINX
   wait_port "$router"; wait_port "$router_ds"; wait_port "$nginx_port"
   port_of() { case $1 in direct) echo "$replica" ;; router) echo "$router" ;; router_ds) echo "$router_ds" ;; nginx) echo "$nginx_port" ;; esac; }
   declare -A rps p50 p99 note cpu
-  for peer in direct router router_ds nginx; do
+  for peer in "${peers[@]}"; do
     port=$(port_of "$peer")
     wrk -t1 -c32 -d2s "http://127.0.0.1:$port/" >/dev/null  # warm-up
     # The proxy's own CPU per request during that run (utime + stime of its processes, from
@@ -100,26 +101,26 @@ NGINX
   # over rounds of (peer's p99 - direct's p99 in the same round).
   declare -A p50s p99s
   for round in $(seq "$ROUNDS"); do
-    for peer in direct router router_ds nginx; do
+    for peer in "${peers[@]}"; do
       port=$(port_of "$peer")
       json=$(./build/tide load --trace "$tmp/flat.csv" --speedup 1 --arrivals uniform --progress 0 \
                --target "http://127.0.0.1:$port/" --json - | tail -1)
-      errors=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["errors"])' "$json")
+      read -r errors p50_ms p99_ms < <(python3 -c 'import json,sys; j=json.loads(sys.argv[1]); print(j["errors"], 1e3*j["p50"], 1e3*j["p99"])' "$json")
       if [ "$errors" != 0 ]; then
         echo "$peer: tide load saw $errors errors: $json" >&2
         note[$peer]="${note[$peer]:-} (tide load: $errors errors in a round)"
       fi
-      p50s[$peer]+=" $(python3 -c 'import json,sys; print(1e3*json.loads(sys.argv[1])["p50"])' "$json")"
-      p99s[$peer]+=" $(python3 -c 'import json,sys; print(1e3*json.loads(sys.argv[1])["p99"])' "$json")"
+      p50s[$peer]+=" $p50_ms"
+      p99s[$peer]+=" $p99_ms"
     done
   done
   median() { python3 -c 'import statistics,sys; print("%.3f" % statistics.median(map(float, sys.argv[1:])))' "$@"; }
   paired() { python3 -c 'import statistics,sys; a,b=(list(map(float,x.split())) for x in sys.argv[1:]); print("%.3f" % statistics.median(x-y for x,y in zip(a,b)))' "$1" "$2"; }
-  for peer in direct router router_ds nginx; do
+  for peer in "${peers[@]}"; do
     p50[$peer]=$(median ${p50s[$peer]})
     p99[$peer]=$(median ${p99s[$peer]})
   done
-  for peer in direct router router_ds nginx; do
+  for peer in "${peers[@]}"; do
     ratio=$(python3 -c "print('%.2f' % (${rps[$peer]} / ${rps[direct]}))")
     added=$(paired "${p99s[$peer]}" "${p99s[direct]}")
     c=${cpu[$peer]}
@@ -130,7 +131,7 @@ NGINX
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   pids=()
-  echo "p99 per round (ms), $work ms: $(for peer in direct router router_ds nginx; do printf '%s:%s; ' "$peer" "${p99s[$peer]}"; done)" >&2
+  echo "p99 per round (ms), $work ms: $(for peer in "${peers[@]}"; do printf '%s:%s; ' "$peer" "${p99s[$peer]}"; done)" >&2
   unset rps p50 p99 note cpu p50s p99s
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

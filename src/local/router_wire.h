@@ -197,12 +197,9 @@ inline std::pair<std::size_t, std::size_t> KeepAliveLine(std::string_view messag
        line = message.find("\r\n", line + 2)) {
     const std::size_t begin = line + 2;
     if (message.size() - begin < kName.size()) break;
-    bool match = true;
-    for (std::size_t i = 0; i < kName.size() && match; ++i) {
-      const char c = message[begin + i];
-      match = (c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c) == kName[i];
-    }
-    if (match) return {begin, message.find("\r\n", begin) + 2};
+    if (beast::iequals(beast::string_view(message.data() + begin, kName.size()),
+                       beast::string_view(kName.data(), kName.size())))
+      return {begin, message.find("\r\n", begin) + 2};
   }
   return {0, 0};
 }
