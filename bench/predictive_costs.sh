@@ -18,7 +18,7 @@
 # behaviour, a reactive target tracking policy on utilisation (0.6) as configured.
 # Scenarios: vm  = 300 s startup, 60 s evaluation, 60 s metric window, --step 10s;
 #            pod =  30 s startup, 15 s evaluation, 60 s metric window, --step 5s.
-# Two cores: about 17 minutes in all (the hybrid grid has 324 variants, the reactive 88).
+# Two cores: about 15 minutes in all (the hybrid grid has 324 variants, the reactive 88).
 # Last, bench/cost_bounds.py prints the most any policy could save on each trace given what
 # it could know.
 set -euo pipefail
