@@ -1,5 +1,8 @@
-// files.h: file output for the CLI. Outputs are written to "PATH.tmp-PID" and renamed into
-// place only when complete, so a failed run never leaves a partial file that looks finished.
+// files.h: file output for the CLI. An output file is written aside (an unnamed O_TMPFILE, or
+// "PATH.tmp-PID" where the file system has none) and renamed into place only when complete,
+// so a failed or killed run never leaves a partial file that looks finished. A symbolic link
+// is followed (the file it names is replaced, not the link); a pipe or device (/dev/stdout,
+// a FIFO) is written directly; a folder is bad input.
 #pragma once
 
 #include <cstdio>
@@ -21,9 +24,12 @@ class AtomicFile {
   Status Commit();
 
  private:
-  AtomicFile(std::string path, std::string tmp, std::FILE* f) : path_(path), tmp_(tmp), f_(f) {}
-  std::string path_, tmp_;
+  AtomicFile(std::string path, std::string tmp, std::FILE* f, int unnamed_fd)
+      : path_(std::move(path)), tmp_(std::move(tmp)), f_(f), unnamed_fd_(unnamed_fd) {}
+  std::string path_;  // the file replaced at Commit() (links followed)
+  std::string tmp_;   // the named temporary file, if any
   std::FILE* f_ = nullptr;
+  int unnamed_fd_ = -1;  // f_'s descriptor when it is an O_TMPFILE
   bool failed_ = false;
 };
 

@@ -295,7 +295,9 @@ Result<Config> LoadConfig(const std::string& path) {
   int error = 0;
   if (!internal::ReadText(path, &text, &error)) {
     const std::string msg = internal::ReadProblem(path, error).ToString();
-    return error == ENOENT ? Status::NotFound(msg) : Status::Runtime(msg);
+    // A missing file or a folder is the user's input; an I/O error reading a file is not.
+    if (error == ENOENT) return Status::NotFound(msg);
+    return error == EISDIR ? Status::InvalidInput(msg) : Status::Runtime(msg);
   }
   LoadResult result = LoadConfigString(text, path);
   if (result.problems.empty()) return std::move(result.config);
