@@ -273,6 +273,7 @@ struct LocalService {
   int log_max_bytes = 1 << 20;       // a log rotates past this size; >= 1024
   int log_keep = 3;                  // rotated files kept; >= 0
   Mark mark;
+  Mark listen_mark;  // of `listen` (of the `local` map when absent)
 };
 
 struct Group {
@@ -312,6 +313,7 @@ struct Group {
 struct Api {
   std::string listen = "127.0.0.1:8080";  // host:port; a non-loopback host requires token
   std::string token;                      // bearer token; empty = none
+  Mark listen_mark;                       // of `api.listen`; line 0 when not in the file
 };
 
 // Metric history retention in the store (`tide run`).

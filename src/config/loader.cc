@@ -10,7 +10,10 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "config/parse.h"
 #include "config/yaml_reader.h"
@@ -176,6 +179,43 @@ void ParseGroup(Reader& r, const Field& f, NameSet& group_names, const AlertRule
   CheckLocal(r, m, *g);
 }
 
+// Every local group's router and the API listen on ports of their own: two listeners on one
+// port fail only when `tide run` binds the second, and blame whichever binds last. Port 0
+// (chosen at start) never clashes; a wildcard host (0.0.0.0, ::) clashes with every host.
+// Also checked at a reload, which is refused like any invalid config.
+void CheckListenersApart(Reader& r, const Config& config) {
+  struct Listener {
+    HostPort at;
+    std::string what;
+  };
+  auto host = [](std::string h) { return h == "localhost" ? std::string("127.0.0.1") : h; };
+  auto clash = [&](const HostPort& a, const HostPort& b) {
+    const bool any = a.host == "0.0.0.0" || a.host == "::" || b.host == "0.0.0.0" || b.host == "::";
+    return a.port != 0 && a.port == b.port && (any || host(a.host) == host(b.host));
+  };
+  std::vector<Listener> taken;
+  // The API only as written in the file: its default, or `tide run --listen`, may be moved
+  // at start, so a clash with it is left to the bind.
+  if (config.api.listen_mark.line > 0) {
+    if (auto api = ParseHostPort(config.api.listen)) taken.push_back({*api, "api.listen"});
+  }
+  for (size_t i = 0; i < config.groups.size(); ++i) {
+    const Group& g = config.groups[i];
+    if (!g.local) continue;
+    const std::optional<HostPort> at = ParseHostPort(g.local->listen);
+    if (!at) continue;  // reported where it was read
+    for (const Listener& other : taken) {
+      if (!clash(*at, other.at)) continue;
+      r.Add(g.local->listen_mark, fmt::format("groups[{}].local.listen", i), g.local->listen,
+            fmt::format("allowed: a port no other listener of this file uses ({} is {}:{}; port 0 "
+                        "= any free port)",
+                        other.what, other.at.host, other.at.port));
+      break;
+    }
+    taken.push_back({*at, fmt::format("groups[{}].local.listen (group {})", i, g.name)});
+  }
+}
+
 void ParseDocument(Reader& r, const std::string& text, Config* config) {
   std::vector<YAML::Node> docs;
   try {
@@ -219,6 +259,7 @@ void ParseDocument(Reader& r, const std::string& text, Config* config) {
     ParseGroup(r, item, names, config->alerts.rules, &g);
     config->groups.push_back(std::move(g));
   }
+  CheckListenersApart(r, *config);
 }
 
 // Reads the whole file; on failure *error is errno.

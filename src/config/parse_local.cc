@@ -73,7 +73,9 @@ void ParseLocal(Reader& r, const Field& f, LocalService* out) {
     r.Missing(f, "command", fmt::format("the replica's argv (run without a shell), e.g. {}",
                                         kCommandExample));
   ReadArgv(r, command, &out->command);
-  ReadHostPort(r, m.Get("listen"), 0, "127.0.0.1:8081 (port 0 = any free port)", &out->listen);
+  const Field listen = m.Get("listen");
+  out->listen_mark = listen.present ? listen.mark : f.mark;
+  ReadHostPort(r, listen, 0, "127.0.0.1:8081 (port 0 = any free port)", &out->listen);
   ParseHealth(r, m.Get("health"), &out->health);
   r.ReadDuration(m.Get("idle"), Bound::kNonNegative, &out->idle);
   r.ReadInt(m.Get("max_concurrency"), 0, &out->max_concurrency);

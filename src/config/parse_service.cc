@@ -50,6 +50,7 @@ void ParseApi(Reader& r, const Field& f, Api* out) {
   m.CheckKeys({"listen", "token"});
   const Field listen = m.Get("listen");
   const Field token = m.Get("token");
+  if (listen.present) out->listen_mark = listen.mark;
   HostPort hp;
   const bool listen_ok =
       ReadHostPort(r, listen, 0, "127.0.0.1:8080 or [::1]:8080", &out->listen, &hp);

@@ -125,7 +125,49 @@ const InvalidCase kLocalCases[] = {
     local: {command: [a], queue: {max: 0}}
 )",
      4, 40, "groups[0].local.queue.max", "bad value '0'"},
+    // Two listeners on one port would fail only when tide run binds the second.
+    {"RouterOnTheApiPort", R"(api: {listen: "127.0.0.1:18080"}
+groups:
+  - name: web
+    resource: {provider: local}
+    local: {command: [a], listen: "127.0.0.1:18080"}
+)",
+     5, 35, "groups[0].local.listen",
+     "a port no other listener of this file uses (api.listen is 127.0.0.1:18080"},
+    {"TwoRoutersOnOnePortOneOfThemOnEveryAddress", R"(groups:
+  - name: web
+    resource: {provider: local}
+    local: {command: [a], listen: "0.0.0.0:18081"}
+  - name: api
+    resource: {provider: local}
+    local: {command: [a], listen: "localhost:18081"}
+)",
+     7, 35, "groups[1].local.listen", "(groups[0].local.listen (group web) is 0.0.0.0:18081"},
 };
+
+// Port 0 (any free port) never clashes, nor do different hosts on one port, nor a router on
+// the default API port when api.listen is not written (tide run --listen may move the API).
+TEST(LocalConfig, ListenersApartAreValid) {
+  const LoadResult r = LoadConfigString(R"(groups:
+  - name: a
+    resource: {provider: local}
+    local: {command: [a], listen: "127.0.0.1:0"}
+  - name: b
+    resource: {provider: local}
+    local: {command: [a], listen: "127.0.0.1:0"}
+  - name: c
+    resource: {provider: local}
+    local: {command: [a], listen: "127.0.0.1:18082"}
+  - name: d
+    resource: {provider: local}
+    local: {command: [a], listen: "127.0.0.2:18082"}
+  - name: e
+    resource: {provider: local}
+    local: {command: [a], listen: "127.0.0.1:8080"}
+)",
+                                        "t.yaml");
+  EXPECT_TRUE(r.problems.empty()) << AllProblems(r);
+}
 
 INSTANTIATE_TEST_SUITE_P(Local, LoaderInvalid, testing::ValuesIn(kLocalCases), InvalidCaseName);
 
