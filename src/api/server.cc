@@ -31,8 +31,15 @@ using httplib::Request;
 using httplib::Response;
 using Handler = httplib::Server::Handler;
 
-constexpr size_t kWorkerThreads = 8;
-constexpr time_t kIoTimeoutSeconds = 5;
+// httplib serves a connection on one worker while it reads the request, and its read timeout
+// restarts with every byte: a client trickling header lines holds a worker indefinitely. With
+// 8 workers, 10 such clients made even /healthz unreachable. Mitigated, not removed: a worker
+// per 64 connections in flight (threads cost little here) and a read timeout of 2 s (a client
+// sends its request at once; one pausing longer is dropped). It takes 64 clients each sending
+// a byte more often than every 2 s to block the API; the default listener is loopback only.
+constexpr size_t kWorkerThreads = 64;
+constexpr time_t kReadTimeoutSeconds = 2;
+constexpr time_t kWriteTimeoutSeconds = 5;
 constexpr time_t kKeepAliveSeconds = 1;
 constexpr int kDefaultDecisions = 20;
 constexpr int kDefaultEventLimit = 100;
@@ -113,8 +120,8 @@ class HttpServer final : public Server {
  private:
   void Configure() {
     http_.new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
-    http_.set_read_timeout(kIoTimeoutSeconds, 0);
-    http_.set_write_timeout(kIoTimeoutSeconds, 0);
+    http_.set_read_timeout(kReadTimeoutSeconds, 0);
+    http_.set_write_timeout(kWriteTimeoutSeconds, 0);
     http_.set_payload_max_length(kMaxBodyBytes);
     // An idle keep-alive connection holds a worker, and Stop() waits for it: keep it short.
     http_.set_keep_alive_timeout(kKeepAliveSeconds);

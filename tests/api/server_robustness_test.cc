@@ -1,8 +1,12 @@
 // Hostile and concurrent clients: a seeded stream of malformed requests must get 4xx answers
 // (or a closed connection) and leave the server healthy; parallel clients all get served.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <atomic>
+#include <chrono>
 #include <random>
 #include <thread>
 
@@ -159,6 +163,51 @@ TEST_F(RobustnessTest, ServesFourClientsAtOnce) {
   for (std::thread& th : threads) th.join();
   EXPECT_EQ(ok, kThreads * kRequestsEach);
   EXPECT_EQ(plane_.CallCount(), static_cast<size_t>(kThreads * kRequestsEach));
+}
+
+// Clients that send a request a header line at a time, slowly (slowloris), must not starve
+// the others: /healthz answers at once while 20 of them trickle, and a client that pauses
+// longer than the read timeout is dropped.
+TEST_F(RobustnessTest, SlowClientsDoNotStarveTheOthers) {
+  constexpr int kSlow = 20;
+  std::vector<int> slow;
+  for (int i = 0; i < kSlow; ++i) {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(server_->port()));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+    const std::string start = "GET /api/v1/groups HTTP/1.1\r\nHost: x\r\n";
+    ASSERT_EQ(send(fd, start.data(), start.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(start.size()));
+    slow.push_back(fd);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // every one holds a worker
+  httplib::Client cli("127.0.0.1", server_->port());
+  cli.set_read_timeout(1, 0);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto res = cli.Get("/healthz");
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_TRUE(res) << "no answer while " << kSlow << " clients trickle";
+  EXPECT_EQ(res->status, 200);
+  EXPECT_LT(seconds, 1.0);
+  // Silent for 3 s, longer than the 2 s read timeout: the server has answered 400 (or just
+  // closed) and let them go.
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  int dropped = 0;
+  for (int fd : slow) {
+    std::string got;
+    char buf[512];
+    timeval tv{1, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    ssize_t n;
+    while ((n = recv(fd, buf, sizeof buf, 0)) > 0) got.append(buf, static_cast<size_t>(n));
+    if (n == 0 && (got.empty() || RawStatus(got) == 400)) ++dropped;  // closed, nothing served
+    close(fd);
+  }
+  EXPECT_EQ(dropped, kSlow);
 }
 
 }  // namespace
