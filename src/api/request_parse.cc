@@ -52,7 +52,12 @@ Result<double> ParseExpiry(const json& body, double now) {
     return Status::InvalidInput("give either \"expires_at\" or \"for\", not both");
   }
   if (exp != body.end()) {
-    if (exp->is_number()) return exp->get<double>();
+    if (exp->is_number()) {  // read as the same text would be, with its range check
+      auto t = ParseTimestamp(fmt::format("{}", exp->get<double>()));
+      if (t.ok()) return *t;
+      return Status::InvalidInput(
+          fmt::format("\"expires_at\" = {}: {}", Show(*exp), t.status().message()));
+    }
     if (exp->is_string()) {
       auto t = ParseTimestamp(exp->get_ref<const std::string&>());
       if (t.ok()) return *t;
@@ -66,14 +71,15 @@ Result<double> ParseExpiry(const json& body, double now) {
     double seconds = -1;
     if (dur->is_number()) {
       seconds = dur->get<double>();
+      if (seconds > kMaxDurationSeconds) seconds = -1;  // refused below
     } else if (dur->is_string()) {
       auto d = ParseDuration(dur->get_ref<const std::string&>());
       if (d.ok()) seconds = *d;
     }
     if (seconds > 0) return now + seconds;
     return Status::InvalidInput(fmt::format(
-        "\"for\" = {}; it must be a positive duration: seconds (600) or a number with a unit "
-        "ms, s, m, h or d (\"10m\")",
+        "\"for\" = {}; it must be a positive duration of at most 36525d: seconds (600) or a "
+        "number with a unit ms, s, m, h or d (\"10m\")",
         Show(*dur)));
   }
   return Status::InvalidInput(fmt::format(

@@ -34,6 +34,18 @@ long long DaysFromCivil(long long y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<long long>(doe) - 719468;
 }
 
+bool IsLeap(long long y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int DaysInMonth(long long y, int m) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && IsLeap(y) ? 29 : kDays[m - 1];
+}
+
+// RFC 3339's range, years 0000 to 9999, in seconds since the epoch: beyond it a time cannot be
+// written back (FormatTimestamp printed -219246529-01-00 for 1e20).
+constexpr double kMinEpoch = -62167219200;  // 0000-01-01T00:00:00Z
+constexpr double kMaxEpoch = 253402300799;  // 9999-12-31T23:59:59Z
+
 }  // namespace
 
 Result<double> ParseDuration(std::string_view text) {
@@ -61,6 +73,10 @@ Result<double> ParseDuration(std::string_view text) {
   }
   double v = 0;
   if (!ParseDouble(text, &v)) return bad();
+  if (std::fabs(v * scale) > kMaxDurationSeconds) {
+    return Status::InvalidInput(
+        fmt::format("'{}' is too long a duration; allowed: at most 36525d (100 years)", shown));
+  }
   return v * scale;
 }
 
@@ -73,12 +89,22 @@ std::string FormatDuration(double s) {
 
 Result<double> ParseTimestamp(std::string_view text) {
   const std::string shown(text);
+  auto out_of_range = [&] {
+    return Status::InvalidInput(fmt::format(
+        "'{}' is out of range; allowed: a time from 0000-01-01T00:00:00Z to 9999-12-31T23:59:59Z "
+        "(epoch seconds {:.0f} to {:.0f})",
+        shown, kMinEpoch, kMaxEpoch));
+  };
   double plain = 0;
-  if (ParseDouble(text, &plain)) return plain;
+  if (ParseDouble(text, &plain)) {
+    if (plain < kMinEpoch || plain > kMaxEpoch) return out_of_range();
+    return plain;
+  }
   auto bad = [&] {
     return Status::InvalidInput(fmt::format(
         "'{}' is not a time; allowed: RFC 3339 like 2026-03-29T01:30:00Z or "
-        "2026-03-29T03:30:00+02:00, or seconds since the Unix epoch",
+        "2026-03-29T03:30:00+02:00 (a date that exists, an offset of at most 23:59), or seconds "
+        "since the Unix epoch",
         shown));
   };
   // YYYY-MM-DDTHH:MM[:SS[.fff]](Z|±HH:MM)
@@ -103,14 +129,20 @@ Result<double> ParseTimestamp(std::string_view text) {
     offset = 0;
   } else if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':') {
     int oh, om;
-    if (!ParseInt(rest.substr(1, 2), &oh) || !ParseInt(rest.substr(4, 2), &om)) return bad();
+    if (!ParseInt(rest.substr(1, 2), &oh) || !ParseInt(rest.substr(4, 2), &om) || oh > 23 ||
+        om > 59) {
+      return bad();  // RFC 3339: time-numoffset = ("+" / "-") time-hour ":" time-minute
+    }
     offset = (oh * 3600 + om * 60) * (rest[0] == '-' ? -1 : 1);
   } else {
     return bad();
   }
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59) return bad();
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > DaysInMonth(y, mo) || h > 23 || mi > 59)
+    return bad();
   const double days = static_cast<double>(DaysFromCivil(y, mo, d));
-  return days * 86400 + h * 3600 + mi * 60 + sec - offset;
+  const double t = days * 86400 + h * 3600 + mi * 60 + sec - offset;
+  if (t < kMinEpoch || t > kMaxEpoch) return out_of_range();  // 9999-12-31T23:00:00-05:00
+  return t;
 }
 
 std::string FormatTimestamp(double epoch_seconds) {
