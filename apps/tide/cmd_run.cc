@@ -1,11 +1,15 @@
 // cmd_run.cc: `tide run` — the composition root of the live controller: real clock, curl,
 // SQLite, sources and actuators from the config, the HTTP API, signals.
+#include <fmt/format.h>
+
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <future>
 #include <memory>
+#include <optional>
+#include <stop_token>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "actuators/actuator.h"
 #include "api/control_plane.h"
@@ -14,6 +18,7 @@
 #include "config/loader.h"
 #include "controller/controller.h"
 #include "local/runtime.h"
+#include "platform/file_lock.h"
 #include "platform/http_client.h"
 #include "platform/real_clock.h"
 #include "platform/signals.h"
@@ -69,6 +74,20 @@ Status RunDaemon(const RunArgs& a) {
     }
   }
 
+  // One daemon per store: a second one would share its pid files and kill the first one's
+  // replicas as leftovers (docs/CONTROLLER.md). Held until this function returns.
+  std::optional<platform::FileLock> lock;
+  if (a.db != ":memory:") {
+    auto held = platform::FileLock::Acquire(a.db + ".lock");
+    if (!held.ok()) {
+      if (held.status().code() != StatusCode::kInvalidInput) return held.status();
+      return Status::InvalidInput(fmt::format(
+          "--db {}: in use by another tide run ({}); allowed: a store no running tide uses (stop "
+          "that run, or pass another --db)",
+          a.db, held.status().message()));
+    }
+    lock.emplace(std::move(held).value());
+  }
   platform::BlockDaemonSignals();  // before any thread starts
   auto store = store::Store::Open(a.db);
   if (!store.ok()) return store.status();
@@ -107,8 +126,17 @@ Status RunDaemon(const RunArgs& a) {
   };
   deps.alert_http = http_ptr;
   deps.more_metrics = [&locals] { return local::RouterFamilies(locals.RouterSnapshots()); };
-  deps.make_actuator = [http_ptr, &locals](const config::Group& g)
-      -> Result<std::unique_ptr<actuators::Actuator>> {
+  // A local pool starts at the capacity the controller holds as current when it takes the
+  // group over (capacity.initial, or the stored state of a previous run; at a reload that
+  // adds the group, capacity.initial): an unchanged decision is never applied again.
+  deps.adopted = [&locals](const config::Group& g, int current) {
+    if (!g.local) return;
+    if (auto lg = locals.Get(g); lg.ok()) (*lg)->pool().SetDesired(current);
+  };
+  // SIGTERM/SIGINT: the first stops actuator retries, a second kills a command in flight.
+  std::stop_source stopping, aborting;
+  deps.make_actuator = [http_ptr, &locals, &stopping, &aborting](
+                           const config::Group& g) -> Result<std::unique_ptr<actuators::Actuator>> {
     if (g.local) {
       auto lg = locals.Get(g);
       if (!lg.ok()) return lg.status();
@@ -116,6 +144,7 @@ Status RunDaemon(const RunArgs& a) {
     }
     actuators::ActuatorDeps ad;
     ad.http = http_ptr;
+    ad.shutdown = {stopping.get_token(), aborting.get_token()};
     return actuators::MakeActuator(g.actuator, ad);
   };
   config::Config effective = cfg;
@@ -123,6 +152,27 @@ Status RunDaemon(const RunArgs& a) {
     const std::string listen = a.listen.empty() ? cfg.api.listen : a.listen;
     effective.alerts.receivers.generator_url = "http://" + listen + "/api/v1/alerts";
   }
+  // api.listen and api.token are read once, when the API starts below: a reload that changes
+  // them is refused, not answered as applied while the old listener and token stay.
+  std::string api_at = cfg.api.listen;  // where the API listens, once started (port 0 resolved)
+  deps.load_config = [started = cfg.api, &api_at](const std::string& path) {
+    config::LoadResult r = config::LoadConfigFile(path);
+    if (r.problems.empty() &&
+        (r.config.api.listen != started.listen || r.config.api.token != started.token)) {
+      config::Problem p;
+      p.file = path;
+      p.line = r.config.api.listen_mark.line;
+      p.column = r.config.api.listen_mark.column;
+      p.key_path = "api";
+      p.allowed = fmt::format(
+          "api.listen and api.token take effect when tide run starts (the running API stays on "
+          "{}{}); "
+          "restart tide to change them, or reload with the api section as it was",
+          api_at, started.token.empty() ? " without a token" : " with its token");
+      r.problems.push_back(std::move(p));
+    }
+    return r;
+  };
   controller::ControllerOptions opt;
   opt.config_path = a.config;
   opt.dry_run = a.dry_run;
@@ -137,19 +187,16 @@ Status RunDaemon(const RunArgs& a) {
   for (const webui::Asset& f : webui::Assets()) so.static_files.push_back({f.path, f.content_type, f.body});
   auto server = api::Server::Start(so, &plane);
   if (!server.ok()) return server.status();
+  api_at = fmt::format("{}:{}", so.listen.substr(0, so.listen.rfind(':')), (*server)->port());
 
-  std::fprintf(stderr, "tide: running %zu group(s) from %s%s; API and dashboard%s on port %d; store %s\n",
-               cfg.groups.size(), a.config.c_str(), a.dry_run ? " (dry run: nothing is applied)" : "",
-               webui::Built() ? "" : " (placeholder: built without npm)", (*server)->port(), a.db.c_str());
-  // A local pool starts at the capacity the controller holds as current (capacity.initial, or
-  // the stored state of a previous run): an unchanged decision is never applied again.
-  const nlohmann::json groups = (*ctl)->ListGroups();
+  std::fprintf(
+      stderr, "tide: running %zu group(s) from %s%s; API and dashboard%s on port %d; store %s\n",
+      cfg.groups.size(), a.config.c_str(), a.dry_run ? " (dry run: nothing is applied)" : "",
+      webui::Built() ? "" : " (placeholder: built without npm)", (*server)->port(), a.db.c_str());
   for (const auto& g : cfg.groups) {
     if (!g.local) continue;
     auto lg = locals.Get(g);
     if (!lg.ok()) continue;
-    for (const auto& j : groups)
-      if (j.value("name", "") == g.name) (*lg)->pool().SetDesired(j.value("current", 0));
     std::fprintf(stderr, "tide: group %s: router on %s\n", g.name.c_str(), (*lg)->endpoint().c_str());
   }
   (*ctl)->Start();
@@ -168,9 +215,18 @@ Status RunDaemon(const RunArgs& a) {
       last_compact = now;
     }
   }
-  std::fprintf(stderr, "tide: stopping: finishing in-flight actions and flushing the store\n");
+  std::fprintf(stderr,
+               "tide: stopping: finishing in-flight actions without retries (a second signal "
+               "cancels them) and flushing the store\n");
+  stopping.request_stop();
   (*server)->Stop();
-  (*ctl)->Stop();
+  auto stopped = std::async(std::launch::async, [&ctl] { (*ctl)->Stop(); });
+  while (stopped.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+    if (platform::WaitSignal(0.1) == platform::SignalEvent::kStop && !aborting.stop_requested()) {
+      std::fprintf(stderr, "tide: second signal: cancelling in-flight actions\n");
+      aborting.request_stop();
+    }
+  }
   locals.StopAll();  // drains and stops every replica; nothing is left running
   return Status::Ok();
 }

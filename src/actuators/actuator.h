@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <stop_token>
 #include <string>
 
 #include "config/config.h"
@@ -32,11 +33,20 @@ class Actuator {
  public:
   virtual ~Actuator() = default;
   // Applies `a`, retrying failures with backoff (0.5 s, 1 s, 2 s, ...) up to the configured
-  // retries, each attempt bounded by the configured timeout. Blocking; thread-compatible.
+  // retries, each attempt bounded by the configured timeout; once shutdown began (Shutdown
+  // below), no further attempt. Blocking; thread-compatible.
   virtual ActionResult Apply(const Action& a) = 0;
   virtual std::string Describe() const = 0;
   // Where the group's clients send requests (provider local: its router's URL), or "".
   virtual std::string Endpoint() const { return ""; }
+};
+
+// The daemon stopping, as actuators see it (`tide run`: the first SIGTERM or SIGINT requests
+// `stop`, a second one `abort`; `abort` is only ever requested after `stop`). Tokens without
+// a source (the default) never fire.
+struct Shutdown {
+  std::stop_token stop;   // no attempt starts after it, and a backoff sleep ends at it
+  std::stop_token abort;  // the attempt in flight is given up (exec: its command is killed)
 };
 
 struct ActuatorDeps {
@@ -44,6 +54,7 @@ struct ActuatorDeps {
   // Seconds before the first retry; each further retry waits twice as long, capped at 5 s
   // (0.5, 1, 2, 4, 5, 5, ...). Tests make it small so retries do not sleep seconds.
   double backoff_base = 0.5;
+  Shutdown shutdown = {};
 };
 
 // exec: runs command (argv; "{desired}", "{current}", "{group}" replaced in each argument;

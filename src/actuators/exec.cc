@@ -16,10 +16,13 @@ void ReplaceAll(std::string* s, const std::string& from, const std::string& to) 
   }
 }
 
-// "exit 3" / "signal 9" / "timed out after 10 s", then ": <last line>" when there was output.
+// "exit 3" / "signal 9" / "timed out after 10 s" / "cancelled", then ": <last line>" when
+// there was output.
 std::string Summarize(const platform::ProcessResult& p, double timeout) {
   std::string what;
-  if (p.timed_out) {
+  if (p.cancelled) {
+    what = "cancelled";
+  } else if (p.timed_out) {
     what = fmt::format("timed out after {} s", timeout);
   } else if (p.signal != 0) {
     what = fmt::format("signal {}", p.signal);
@@ -61,17 +64,20 @@ ActionResult ExecActuator::Apply(const Action& a) {
       {"TIDE_CURRENT", std::to_string(a.current)},
       {"TIDE_REASON", a.reason},
   };
-  return ApplyWithRetries(retries_, backoff_base_, [&]() -> Attempt {
-    auto r = platform::RunProcess(argv, env, timeout_);
-    if (!r.ok()) return {Outcome::kFailed, r.status().message()};
-    Outcome o = Outcome::kFailed;
-    if (r->timed_out) {
-      o = Outcome::kTimedOut;
-    } else if (r->signal == 0 && r->exit_code == 0) {
-      o = Outcome::kApplied;
-    }
-    return {o, Summarize(*r, timeout_)};
-  });
+  return ApplyWithRetries(
+      retries_, backoff_base_,
+      [&]() -> Attempt {
+        auto r = platform::RunProcess(argv, env, timeout_, shutdown_.abort);
+        if (!r.ok()) return {Outcome::kFailed, r.status().message()};
+        Outcome o = Outcome::kFailed;  // also when cancelled, whatever its exit status
+        if (r->timed_out) {
+          o = Outcome::kTimedOut;
+        } else if (!r->cancelled && r->signal == 0 && r->exit_code == 0) {
+          o = Outcome::kApplied;
+        }
+        return {o, Summarize(*r, timeout_)};
+      },
+      shutdown_.stop);
 }
 
 std::string ExecActuator::Describe() const {

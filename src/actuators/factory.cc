@@ -36,8 +36,8 @@ Result<std::unique_ptr<Actuator>> MakeActuator(const config::Actuator& cfg,
     if (cfg.command.empty() || cfg.command[0].empty()) {
       return Status::InvalidInput("actuator.command is empty; exec needs a program to run");
     }
-    return std::unique_ptr<Actuator>(
-        std::make_unique<ExecActuator>(cfg.command, cfg.timeout, cfg.retries, deps.backoff_base));
+    return std::unique_ptr<Actuator>(std::make_unique<ExecActuator>(
+        cfg.command, cfg.timeout, cfg.retries, deps.backoff_base, deps.shutdown));
   }
   if (cfg.type == "webhook") {
     if (cfg.url.empty()) {
@@ -47,7 +47,7 @@ Result<std::unique_ptr<Actuator>> MakeActuator(const config::Actuator& cfg,
       return Status::InvalidInput("actuator webhook: no HTTP client was provided");
     }
     return std::unique_ptr<Actuator>(std::make_unique<WebhookActuator>(
-        deps.http, cfg.url, cfg.timeout, cfg.retries, deps.backoff_base));
+        deps.http, cfg.url, cfg.timeout, cfg.retries, deps.backoff_base, deps.shutdown));
   }
   return Status::InvalidInput(
       fmt::format("actuator.type = '{}', allowed: none, exec, webhook", cfg.type));

@@ -19,10 +19,21 @@ double BackoffDelay(double base, int retry) {
 }
 
 ActionResult ApplyWithRetries(int retries, double backoff_base,
-                              const std::function<Attempt()>& attempt) {
+                              const std::function<Attempt()>& attempt, std::stop_token stop) {
   ActionResult r;
   for (int n = 0;; ++n) {
-    if (n > 0) platform::SleepFor(BackoffDelay(backoff_base, n));
+    // Once shutdown began, no attempt starts; a backoff sleep ends at once.
+    const bool stopped =
+        n == 0 ? stop.stop_requested() : !platform::SleepFor(BackoffDelay(backoff_base, n), stop);
+    if (stopped) {
+      if (n == 0) {
+        r.outcome = Outcome::kFailed;
+        r.detail = "not attempted: tide is stopping";
+      } else {
+        r.detail += "; not retried: tide is stopping";
+      }
+      return r;
+    }
     Attempt a = attempt();
     r.attempts = n + 1;
     r.outcome = a.outcome;

@@ -22,16 +22,19 @@ ActionResult WebhookActuator::Apply(const Action& a) {
   req.headers = {{"Content-Type", "application/json"}};
   req.body = WebhookBody(a);
   req.timeout = timeout_;
-  return ApplyWithRetries(retries_, backoff_base_, [&]() -> Attempt {
-    auto r = http_->Do(req);
-    if (!r.ok()) {
-      const std::string& msg = r.status().message();
-      const bool timed_out = msg.find("timed out") != std::string::npos;
-      return {timed_out ? Outcome::kTimedOut : Outcome::kFailed, msg};
-    }
-    const bool ok = r->status >= 200 && r->status < 300;
-    return {ok ? Outcome::kApplied : Outcome::kFailed, "HTTP " + std::to_string(r->status)};
-  });
+  return ApplyWithRetries(
+      retries_, backoff_base_,
+      [&]() -> Attempt {
+        auto r = http_->Do(req);
+        if (!r.ok()) {
+          const std::string& msg = r.status().message();
+          const bool timed_out = msg.find("timed out") != std::string::npos;
+          return {timed_out ? Outcome::kTimedOut : Outcome::kFailed, msg};
+        }
+        const bool ok = r->status >= 200 && r->status < 300;
+        return {ok ? Outcome::kApplied : Outcome::kFailed, "HTTP " + std::to_string(r->status)};
+      },
+      shutdown_.stop);
 }
 
 }  // namespace tide::actuators

@@ -36,6 +36,7 @@ Result<std::unique_ptr<Controller>> Controller::Create(const config::Config& cfg
     }
     for (const auto& problem : r->Backfill(now)) c->Event(r->config().name, "backfill_failed", problem);
     r->set_next_due(now);
+    if (c->deps_.adopted) c->deps_.adopted(r->config(), r->gauges().current);
   }
   c->runners_ = std::move(runners).value();
   c->last_flush_ = now;
@@ -272,7 +273,7 @@ Result<nlohmann::json> Controller::GetGroup(const std::string& name, int decisio
   if (deps_.store) {
     // A read never writes: decisions not flushed yet come from the pending batch (newest
     // first), then the store's.
-    const int limit = std::clamp(decisions, 1, 1000);
+    const int limit = std::clamp(decisions, 0, 1000);  // 0: the group alone
     auto add = [&](const store::DecisionRecord& d) {
       auto parsed = nlohmann::json::parse(d.json, nullptr, false);
       list.push_back(parsed.is_discarded() ? nlohmann::json{{"at", d.at}, {"message", d.message}} : parsed);
@@ -288,7 +289,7 @@ Result<nlohmann::json> Controller::GetGroup(const std::string& name, int decisio
         for (const auto& d : *recent) add(d);
       }
     }
-  } else if (!j["last_decision"].is_null()) {
+  } else if (decisions > 0 && !j["last_decision"].is_null()) {
     list.push_back(j["last_decision"]);
   }
   j["decisions"] = list;
@@ -350,12 +351,16 @@ Status Controller::ApplyConfig(const config::Config& cfg) {
   const double now = Now();
   for (auto& n : *fresh) {
     n->set_next_due(now);
+    bool carried = false;
     for (auto& old : runners_) {
       if (old->config().name == n->config().name) {
         n->TakeStateFrom(*old, now);
         n->set_next_due(old->next_due());
+        carried = true;
       }
     }
+    // A group the running config did not have: under mu_, before any worker can evaluate it.
+    if (!carried && deps_.adopted) deps_.adopted(n->config(), n->gauges().current);
   }
   runners_ = std::move(fresh).value();
   busy_.clear();

@@ -49,6 +49,12 @@ struct ControllerDeps {
   // More families for GET /metrics, read at each scrape (`tide run`: the local provider's
   // routers, local::RouterFamilies); null = none.
   std::function<std::vector<MetricFamily>()> more_metrics;
+  // Called with a group and the capacity the controller holds as its current when a runner
+  // takes the group over with no runner before it — at Create (after the stored state is
+  // restored) and at a reload that adds the group — before its first evaluation, since an
+  // unchanged decision is never applied (`tide run`: a local group's pool starts there);
+  // null = nothing.
+  std::function<void(const config::Group&, int current)> adopted;
 };
 
 struct ControllerOptions {

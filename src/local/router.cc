@@ -33,6 +33,9 @@ using namespace proxy;  // NOLINT: the router's own I/O vocabulary (and wire's)
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
 
+// How long Stop() waits for the 503s of the requests it refuses to be written.
+constexpr std::chrono::seconds kCloseGrace{1};
+
 // RFC 9110 9.2.2: methods whose repetition has the same effect as one request.
 bool Idempotent(http::verb v) {
   switch (v) {
@@ -112,6 +115,7 @@ class Router::Impl {
   std::thread thread;
   std::string host;
   int port = 0;
+  int refusals = 0;  // the router's own 503s being written now (io thread only)
 
   // ---- the proxy (io thread) ----
 
@@ -216,10 +220,15 @@ class Router::Impl {
       arrival = 0;
       if (pick.id < 0) {
         balancer.Count(t0, SteadyNow(), true);
-        co_return co_await Answer(
+        // The router stopping: this answer closes the connection, and Close() waits for it.
+        const bool stopping = std::string_view(pick.refusal) == "stopping";
+        ++refusals;
+        const bool again = co_await Answer(
             client, watch,
             Plain(http::status::service_unavailable, version, balancer.RefusalBody(pick.refusal)),
-            version, keep_alive, false);
+            version, keep_alive && !stopping, false);
+        --refusals;
+        co_return again;
       }
       bool refused = false;
       Forwarded f = co_await Forward(pick, request, head.method, &refused);
@@ -313,6 +322,24 @@ class Router::Impl {
     client.shutdown(tcp::socket::shutdown_send, ignored);
   }
 
+  // Stopping, on the io thread: no new connection; every held request (and any that arrives
+  // now on an open connection) is answered 503 with Connection: close, and Close() waits
+  // until those answers are written (up to kCloseGrace); then every connection closes, so
+  // that a client whose request is still in flight sees the connection end now rather than
+  // at its timeout (in a LocalGroup the pool has drained its replicas by then).
+  Task<void> Close() {
+    error_code ec;
+    acceptor.close(ec);
+    balancer.Refuse();
+    Timer pause(ioc.get_executor());
+    const auto end = std::chrono::steady_clock::now() + kCloseGrace;
+    while ((balancer.Held() > 0 || refusals > 0) && std::chrono::steady_clock::now() < end) {
+      pause.expires_after(std::chrono::milliseconds(1));
+      co_await pause.async_wait(Await(ec));
+    }
+    for (Watch* w : watches) w->socket->close(ec);
+  }
+
   Task<void> Accept() {
     for (;;) {
       error_code ec;
@@ -367,20 +394,16 @@ Result<std::unique_ptr<Router>> Router::Start(RouterOptions options) {
 
 void Router::Stop() {
   if (!impl_ || !impl_->thread.joinable()) return;
-  // On the io thread: no new connection, and every open one closed, so that a client whose
-  // request was held or in flight sees the connection end now rather than at its timeout.
   std::promise<void> closed;
-  asio::post(impl_->ioc, [p = impl_.get(), &closed] {
-    error_code ec;
-    p->acceptor.close(ec);
-    for (Watch* w : p->watches) w->socket->close(ec);
-    closed.set_value();
-  });
+  asio::co_spawn(impl_->ioc.get_executor(), impl_->Close(),
+                 [&closed](std::exception_ptr) { closed.set_value(); });
   closed.get_future().wait();
   impl_->ioc.stop();
   impl_->thread.join();
   impl_->balancer.Clear();
 }
+
+void Router::Refuse() { impl_->balancer.Refuse(); }
 
 int Router::port() const { return impl_->port; }
 std::string Router::url() const { return fmt::format("http://{}:{}", impl_->host, impl_->port); }

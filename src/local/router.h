@@ -3,6 +3,7 @@
 // connections to them, a bounded queue that holds requests while no replica is ready (then
 // 503 with a clear body), one retry of an idempotent request on another replica when the
 // one it was sent to dies, and the measurements the group's policies read (stats below).
+// Stopping answers the held requests (503) before closing.
 //
 // Threading: the proxy runs on one io thread of its own (on a 2-core machine shared with the
 // replicas, a second thread buys hand-offs and wake-ups, not throughput); every public
@@ -66,7 +67,13 @@ class Router {
   // Binds and starts serving. A listen address that cannot be bound is a Runtime error.
   static Result<std::unique_ptr<Router>> Start(RouterOptions options);
   ~Router();  // Stop()
+  // Answers every held request 503 ("the router is stopping"), with Connection: close, and
+  // waits (up to 1 s) until those answers are written; then closes the listener and every
+  // connection, a request still in flight included. Idempotent.
   void Stop();
+  // From now on, held requests and new ones are answered 503 at once as in Stop(), while
+  // requests in flight finish (LocalGroup::Stop, before the pool drains). Irreversible.
+  void Refuse();
 
   int port() const;
   std::string url() const;  // http://HOST:PORT

@@ -87,6 +87,13 @@ Task<Pick> Balancer::Acquire(int exclude, double arrival) {
         stats_.last_request_at = arrival;
         arrival = 0;
       }
+      if (refusing_) {
+        if (me) {
+          waiters_.remove(me);
+          --stats_.queued;
+        }
+        co_return Pick{-1, 0, nullptr, "stopping"};
+      }
       auto it = LeastOutstanding(exclude);
       if (it != backends_.end()) {
         Backend& b = it->second;
@@ -164,6 +171,9 @@ void Balancer::CountRejected() {
 }
 
 std::string Balancer::RefusalBody(std::string_view why) const {
+  if (why == "stopping")
+    return "tide: the router is stopping (tide is shutting down) and no replica took this "
+           "request; retry later\n";
   if (why == "full")
     return fmt::format("tide: no replica is ready and {} requests already wait; retry later\n",
                        opt_.queue_max);
@@ -223,9 +233,20 @@ RouterStats Balancer::Stats() {
   return s;
 }
 
+int Balancer::Held() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return stats_.queued;
+}
+
 void Balancer::Clear() {
   std::lock_guard<std::mutex> l(mu_);
   backends_.clear();
+}
+
+void Balancer::Refuse() {
+  std::lock_guard<std::mutex> l(mu_);
+  refusing_ = true;
+  WakeWaiters();
 }
 
 }  // namespace tide::local::proxy

@@ -37,8 +37,9 @@ class Balancer {
   // ---- io thread ----
   // The replica with the fewest outstanding requests (other than `exclude`) and its idle
   // connection, if any; while none can take the request it is held, up to the queue timeout
-  // (the first time, `on_demand` is called when no replica is ready at all). `arrival` > 0
-  // on a request's first call: it is counted as active from then.
+  // (the first time, `on_demand` is called when no replica is ready at all). After Refuse(),
+  // none: the refusal "stopping". `arrival` > 0 on a request's first call: it is counted as
+  // active from then.
   Task<Pick> Acquire(int exclude, double arrival);
   // Gives replica `id` its slot back (and `conn` to its idle list when reusable); `refused`:
   // it refused the connection, so it is not picked again until re-added.
@@ -58,7 +59,11 @@ class Balancer {
   void Remove(int id);
   int Outstanding(int id) const;
   RouterStats Stats();  // brings the concurrency integral up to now
+  int Held() const;     // requests held now
   void Clear();         // forgets every replica (their idle connections close)
+  // The router is stopping: every held request, and any that asks from now on, gets the
+  // refusal "stopping" (a 503) instead of a replica. Requests in flight are not affected.
+  void Refuse();
 
  private:
   struct Backend {
@@ -92,6 +97,7 @@ class Balancer {
   std::map<int, Backend> backends_;
   std::list<std::shared_ptr<Waiter>> waiters_;
   unsigned next_ = 0;  // rotates ties between equally loaded replicas
+  bool refusing_ = false;
   RouterStats stats_;
   double last_change_ = SteadyNow();
 };

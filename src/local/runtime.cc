@@ -44,6 +44,9 @@ Result<std::unique_ptr<LocalGroup>> LocalGroup::Start(const config::Group& group
 LocalGroup::~LocalGroup() { Stop(); }
 
 void LocalGroup::Stop() {
+  // No replica will take a held request any more (the pool's are draining, none starts): it
+  // is answered 503 now rather than when the drain ends.
+  if (router_) router_->Refuse();
   if (pool_) pool_->Stop();
   if (router_) router_->Stop();
 }

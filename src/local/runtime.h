@@ -28,7 +28,8 @@ class LocalGroup {
   static Result<std::unique_ptr<LocalGroup>> Start(const config::Group& group,
                                                    const std::string& run_dir, EventSink events);
   ~LocalGroup();  // Stop()
-  // Drains and stops the replicas, then the router. Idempotent.
+  // Refuses held and new requests (503), drains and stops the replicas, then the router.
+  // Idempotent.
   void Stop();
   Router& router() { return *router_; }
   Pool& pool() { return *pool_; }

@@ -19,6 +19,7 @@
 #include <chrono>
 #include <system_error>
 #include <thread>
+#include <utility>
 
 #include "platform/process_internal.h"
 
@@ -129,7 +130,8 @@ int MillisUntil(Steady::time_point t, int cap) {
 
 Result<ProcessResult> RunProcessWithGrace(const std::vector<std::string>& argv,
                                           const std::map<std::string, std::string>& env,
-                                          double timeout, double kill_grace) {
+                                          double timeout, double kill_grace,
+                                          std::stop_token cancel) {
   assert(!argv.empty());
   const std::string& program = argv[0];
   // Everything the child needs is built before fork.
@@ -184,10 +186,11 @@ Result<ProcessResult> RunProcessWithGrace(const std::vector<std::string>& argv,
   bool pipe_open = true;
   bool exited = false;
   while (!exited) {
-    if (Steady::now() >= next) {
+    const bool cancelling = phase == Phase::kRunning && cancel.stop_requested();
+    if (Steady::now() >= next || cancelling) {
       if (phase == Phase::kRunning) {
         kill(-pid, SIGTERM);
-        r.timed_out = true;
+        (cancelling ? r.cancelled : r.timed_out) = true;
         phase = Phase::kTerminating;
         next = Steady::now() + std::chrono::duration_cast<Steady::duration>(
                                    std::chrono::duration<double>(kill_grace));
@@ -256,8 +259,9 @@ Result<int> SpawnProcess(const std::vector<std::string>& argv,
 }
 
 Result<ProcessResult> RunProcess(const std::vector<std::string>& argv,
-                                 const std::map<std::string, std::string>& env, double timeout) {
-  return RunProcessWithGrace(argv, env, timeout, kKillGrace);
+                                 const std::map<std::string, std::string>& env, double timeout,
+                                 std::stop_token cancel) {
+  return RunProcessWithGrace(argv, env, timeout, kKillGrace, std::move(cancel));
 }
 
 }  // namespace tide::platform

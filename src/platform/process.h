@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -13,13 +14,17 @@ struct ProcessResult {
   int exit_code = -1;     // the exit status when it exited
   int signal = 0;         // the signal that ended it, or 0
   bool timed_out = false; // killed (SIGTERM, then SIGKILL after 2 s) at the timeout
+  bool cancelled = false;  // killed the same way because `cancel` was requested
   std::string output;     // stdout and stderr, last 4 KiB
 };
 
 // Runs argv[0] (looked up in PATH) with argv and the current environment plus `env`.
-// A failure to start (no such program) is a Runtime error. REQUIRES: !argv.empty().
+// A failure to start (no such program) is a Runtime error. When `cancel` is requested while
+// the command runs, it is ended as at the timeout (noticed within 50 ms). REQUIRES:
+// !argv.empty().
 Result<ProcessResult> RunProcess(const std::vector<std::string>& argv,
-                                 const std::map<std::string, std::string>& env, double timeout);
+                                 const std::map<std::string, std::string>& env, double timeout,
+                                 std::stop_token cancel = {});
 
 // Starts argv[0] (looked up in PATH) without waiting: its own process group (pgid = pid),
 // stdin /dev/null, stdout and stderr to `output_fd` (/dev/null when < 0), the current

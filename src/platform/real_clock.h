@@ -2,6 +2,8 @@
 // receive it as a tide::Clock&; everything else takes `now` as an argument.
 #pragma once
 
+#include <stop_token>
+
 #include "core/clock.h"
 
 namespace tide::platform {
@@ -15,5 +17,10 @@ class RealClock : public Clock {
 
 // Blocks the calling thread for `seconds` (fractions allowed); non-positive returns at once.
 void SleepFor(double seconds);
+
+// As SleepFor, but ends as soon as `stop` is requested (at once when it already is). Returns
+// false when it ended on `stop`, true after the full sleep. A token without a source (the
+// default) never stops a sleep.
+bool SleepFor(double seconds, std::stop_token stop);
 
 }  // namespace tide::platform

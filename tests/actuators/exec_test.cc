@@ -10,7 +10,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <future>
 #include <sstream>
+#include <stop_token>
+#include <thread>
 
 namespace tide::actuators {
 namespace {
@@ -124,6 +128,71 @@ TEST_F(ExecActuatorTest, MissingProgramFailsNamingIt) {
   EXPECT_EQ(r.outcome, Outcome::kFailed);
   EXPECT_EQ(r.attempts, 2);
   EXPECT_NE(r.detail.find("no-such-script"), std::string::npos) << r.detail;
+}
+
+// Polls `pred` every 10 ms for up to 10 s.
+bool WaitFor(const std::function<bool()>& pred) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!pred() && std::chrono::steady_clock::now() < end)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  return pred();
+}
+
+// `tide run`'s shutdown as the QA saw it (timeout 4 s, retries 3: 16.6 s of retries after
+// SIGTERM): the signal during the first attempt's backoff ends the sleep (10 s here) and no
+// further attempt starts. Built through the factory, as `tide run` builds it.
+TEST_F(ExecActuatorTest, ShutdownDuringTheBackoffStartsNoFurtherAttempt) {
+  Write("codes", "sleep\nsleep\nsleep\nsleep\n");
+  std::stop_source stop;
+  config::Actuator cfg;
+  cfg.type = "exec";
+  cfg.command = {script_};
+  cfg.timeout = 0.3;
+  cfg.retries = 3;
+  ActuatorDeps deps;
+  deps.backoff_base = 10;
+  deps.shutdown.stop = stop.get_token();
+  auto a = MakeActuator(cfg, deps);
+  ASSERT_TRUE(a.ok()) << a.status().message();
+  const auto start = std::chrono::steady_clock::now();
+  auto pending = std::async(std::launch::async, [&] { return (*a)->Apply(action_); });
+  ASSERT_TRUE(WaitFor([&] { return Read("count") == "1\n"; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // timed out: in the backoff
+  stop.request_stop();
+  const ActionResult r = pending.get();
+  const double took =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(r.outcome, Outcome::kTimedOut);
+  EXPECT_EQ(r.attempts, 1);
+  EXPECT_EQ(r.detail, "timed out after 0.3 s: attempt 1; not retried: tide is stopping");
+  EXPECT_EQ(Read("count"), "1\n");
+  EXPECT_LT(took, 5.0);  // the backoff alone is 10 s
+}
+
+// The first signal lets the command in flight run on (no retry after it); a second one
+// (`abort`) kills it.
+TEST_F(ExecActuatorTest, ShutdownLetsTheCommandInFlightFinishAndAbortKillsIt) {
+  Write("codes", "sleep\nsleep\n");
+  std::stop_source stop, abort;
+  std::vector<std::string> argv = {script_};
+  ExecActuator a(argv, /*timeout=*/20, /*retries=*/3, /*backoff_base=*/0.01,
+                 {stop.get_token(), abort.get_token()});
+  auto pending = std::async(std::launch::async, [&] { return a.Apply(action_); });
+  ASSERT_TRUE(WaitFor([&] { return Read("count") == "1\n"; }));
+  stop.request_stop();
+  EXPECT_EQ(pending.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout)
+      << "the attempt in flight goes on after the first signal";
+  const auto aborted = std::chrono::steady_clock::now();
+  abort.request_stop();
+  ASSERT_EQ(pending.wait_for(std::chrono::seconds(3)), std::future_status::ready);
+  const double took =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - aborted).count();
+  const ActionResult r = pending.get();
+  EXPECT_EQ(r.outcome, Outcome::kFailed);
+  EXPECT_EQ(r.attempts, 1);
+  EXPECT_EQ(r.detail, "cancelled: attempt 1; not retried: tide is stopping");
+  EXPECT_EQ(Read("count"), "1\n");
+  EXPECT_LT(took, 1.0);  // SIGTERM ends `sleep` at once (the script sleeps 5 s)
 }
 
 TEST(ExpandPlaceholders, ReplacesEveryOccurrence) {

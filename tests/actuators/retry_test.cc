@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <stop_token>
+#include <thread>
 #include <vector>
 
 namespace tide::actuators {
@@ -53,6 +57,73 @@ TEST(ApplyWithRetries, Table) {
     EXPECT_EQ(s.calls, c.want_attempts) << c.name;
     EXPECT_EQ(r.detail, "attempt " + std::to_string(c.want_attempts)) << c.name;
   }
+}
+
+// Shutdown (`tide run`'s first SIGTERM) while an attempt runs: it finishes, and no retry
+// starts; requested before the action, no attempt at all. Before, every retry ran.
+TEST(ApplyWithRetries, NoAttemptStartsOnceShutdownBegan) {
+  std::stop_source stop;
+  int calls = 0;
+  const ActionResult r = ApplyWithRetries(
+      3, 0.001,
+      [&] {
+        ++calls;
+        stop.request_stop();  // the signal arrives during the first attempt
+        return Attempt{Outcome::kTimedOut, "timed out after 4 s"};
+      },
+      stop.get_token());
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(r.attempts, 1);
+  EXPECT_EQ(r.outcome, Outcome::kTimedOut);
+  EXPECT_EQ(r.detail, "timed out after 4 s; not retried: tide is stopping");
+
+  calls = 0;
+  const ActionResult none = ApplyWithRetries(
+      3, 0.001,
+      [&] {
+        return ++calls, Attempt{Outcome::kApplied, ""};
+      },
+      stop.get_token());
+  EXPECT_EQ(calls, 0);
+  EXPECT_EQ(none.attempts, 0);
+  EXPECT_EQ(none.outcome, Outcome::kFailed);
+  EXPECT_EQ(none.detail, "not attempted: tide is stopping");
+}
+
+// Shutdown during a backoff sleep ends the sleep at once (the first one here is 30 s) and
+// starts no further attempt.
+TEST(ApplyWithRetries, ShutdownEndsTheBackoffSleep) {
+  std::stop_source stop;
+  std::atomic<int> calls{0};
+  std::thread signal([&] {
+    while (calls.load() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // into the sleep
+    stop.request_stop();
+  });
+  const auto start = std::chrono::steady_clock::now();
+  const ActionResult r = ApplyWithRetries(
+      3, /*backoff_base=*/30,
+      [&] {
+        return ++calls, Attempt{Outcome::kFailed, "exit 1"};
+      },
+      stop.get_token());
+  const double took =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  signal.join();
+  EXPECT_EQ(calls.load(), 1);
+  EXPECT_EQ(r.attempts, 1);
+  EXPECT_EQ(r.outcome, Outcome::kFailed);
+  EXPECT_EQ(r.detail, "exit 1; not retried: tide is stopping");
+  EXPECT_LT(took, 5.0);
+}
+
+// Without a shutdown source (the default token) the loop is the one above: every retry runs.
+TEST(ApplyWithRetries, ADefaultTokenNeverStops) {
+  Script s{{Outcome::kFailed, Outcome::kFailed, Outcome::kApplied}};
+  const ActionResult r = ApplyWithRetries(
+      3, 0.001, [&] { return s.Next(); }, std::stop_token{});
+  EXPECT_EQ(r.outcome, Outcome::kApplied);
+  EXPECT_EQ(r.attempts, 3);
 }
 
 }  // namespace

@@ -1,7 +1,11 @@
 // `tide run`, `tide status` and `tide explain` from the command line: bad input is refused
 // with exit 2 and a message naming the file, key and what is allowed; a daemon that cannot
 // be reached is a runtime failure (exit 1).
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,6 +14,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 
 namespace {
 
@@ -84,6 +89,148 @@ TEST_F(RunCli, NonLoopbackListenWithoutTokenIsRefused) {
   EXPECT_EQ(r.code, 2) << r.err;
   EXPECT_NE(r.err.find("loopback"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("token"), std::string::npos) << r.err;
+}
+
+// A second daemon on the same store is refused before it touches anything: it would share
+// the first one's pid files and kill its replicas as leftovers of a crashed run.
+TEST_F(RunCli, ASecondDaemonOnTheSameStoreIsRefusedNamingTheFirst) {
+  Write("live.yaml", kLive);
+  const std::string start =
+      "cd " + dir_.string() + " && (" + TIDE_BINARY +
+      " run live.yaml --db t.db --listen 127.0.0.1:0 >a.out 2>a.err & echo $! >a.pid)";
+  ASSERT_EQ(std::system(start.c_str()), 0);
+  std::string pid;
+  for (int i = 0; i < 200 && pid.empty(); ++i) {  // until the first daemon holds the store
+    usleep(50 * 1000);
+    std::ifstream lock(dir_ / "t.db.lock");
+    std::getline(lock, pid);
+  }
+  std::string first;
+  std::getline(std::ifstream(dir_ / "a.pid"), first);
+  ASSERT_EQ(pid, first) << "the first daemon never took the store's lock";
+  CmdResult r = Tide("run live.yaml --db t.db --listen 127.0.0.1:0");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("--db t.db: in use by another tide run"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("pid " + first), std::string::npos) << r.err;
+  EXPECT_EQ(kill(std::stoi(first), 0), 0) << "the first daemon is gone";
+  kill(std::stoi(first), SIGTERM);
+  for (int i = 0; i < 200 && kill(std::stoi(first), 0) == 0; ++i) usleep(50 * 1000);
+  // Once it has stopped, the store is free again (the lock file stays; the kernel's lock went).
+  const std::string again =
+      "cd " + dir_.string() + " && (" + TIDE_BINARY +
+      " run live.yaml --db t.db --listen 127.0.0.1:0 >c.out 2>c.err & sleep 1; kill $!; wait $!)";
+  std::system(again.c_str());
+  std::stringstream third;
+  third << std::ifstream(dir_ / "c.err").rdbuf();
+  EXPECT_NE(third.str().find("running 1 group(s)"), std::string::npos) << third.str();
+  EXPECT_EQ(third.str().find("in use"), std::string::npos) << third.str();
+}
+
+// A loopback server answering every request with 200 and `body` (one connection at a time),
+// standing in for something at --server that is not tide, or not this version of it.
+class CannedServer {
+ public:
+  explicit CannedServer(std::string body) : body_(std::move(body)) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (bind(fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 || listen(fd_, 8) != 0 ||
+        getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      ADD_FAILURE() << "cannot listen";
+      return;
+    }
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] {
+      for (int c; (c = accept(fd_, nullptr, nullptr)) >= 0; close(c)) {
+        char buf[4096];
+        std::string req;
+        while (req.find("\r\n\r\n") == std::string::npos) {
+          const ssize_t n = read(c, buf, sizeof buf);
+          if (n <= 0) break;
+          req.append(buf, n);
+        }
+        const std::string resp =
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+            std::to_string(body_.size()) + "\r\nConnection: close\r\n\r\n" + body_;
+        (void)!write(c, resp.data(), resp.size());
+      }
+    });
+  }
+  ~CannedServer() {
+    shutdown(fd_, SHUT_RDWR);
+    close(fd_);
+    thread_.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  std::string body_;
+  int fd_ = -1, port_ = 0;
+  std::thread thread_;
+};
+
+// JSON of the wrong shape is a runtime failure naming the URL, never an abort, and nothing of
+// a half-read answer is printed.
+TEST_F(RunCli, StatusAndExplainRefuseAnAnswerOfTheWrongShape) {
+  for (const char* body : {"[{}]", "{\"a\":1}", "[1,2]", "null", "[{\"metrics\":5}]"}) {
+    CannedServer server(body);
+    CmdResult r = Tide("status --server " + server.url() + "/");
+    EXPECT_EQ(r.code, 1) << body << ": " << r.err;
+    EXPECT_NE(
+        r.err.find(server.url() + "/api/v1/groups: the answer is not what tide's API returns"),
+        std::string::npos)
+        << body << ": " << r.err;
+    std::stringstream out;
+    out << std::ifstream(dir_ / "out.txt").rdbuf();
+    EXPECT_EQ(out.str(), "") << body;
+  }
+  for (const char* body : {"[]", "null", "{\"decisions\":5}", "{\"decisions\":[{\"stages\":5}]}"}) {
+    CannedServer server(body);
+    CmdResult r = Tide("explain 'a/b?' --server " + server.url());
+    EXPECT_EQ(r.code, 1) << body << ": " << r.err;
+    // The group name is one path segment, encoded.
+    EXPECT_NE(r.err.find("/api/v1/groups/a%2Fb%3F?decisions="), std::string::npos)
+        << body << ": " << r.err;
+  }
+}
+
+// api.listen and api.token are read when the API starts: a reload changing them is refused
+// (a token added by reload used to be reported as applied while the API stayed open).
+TEST_F(RunCli, AReloadThatChangesTheApiIsRefusedSayingSo) {
+  const std::string with_api = std::string("api: {listen: \"127.0.0.1:0\"}\n") + kLive;
+  Write("live.yaml", with_api);
+  const std::string start = "cd " + dir_.string() + " && (" + TIDE_BINARY +
+                            " run live.yaml --db t.db >a.out 2>a.err & echo $! >a.pid)";
+  ASSERT_EQ(std::system(start.c_str()), 0);
+  std::string pid;
+  std::getline(std::ifstream(dir_ / "a.pid"), pid);
+  auto stderr_text = [&] {
+    std::stringstream ss;
+    ss << std::ifstream(dir_ / "a.err").rdbuf();
+    return ss.str();
+  };
+  for (int i = 0; i < 200 && stderr_text().find("API and dashboard") == std::string::npos; ++i)
+    usleep(50 * 1000);
+  ASSERT_NE(stderr_text().find("API and dashboard"), std::string::npos) << stderr_text();
+  Write("live.yaml", std::string("api: {listen: \"127.0.0.1:0\", token: \"abc\"}\n") + kLive);
+  kill(std::stoi(pid), SIGHUP);
+  for (int i = 0; i < 200 && stderr_text().find("api.token take effect") == std::string::npos; ++i)
+    usleep(50 * 1000);
+  EXPECT_NE(stderr_text().find(
+                "live.yaml:1:15: api: api.listen and api.token take effect when tide run starts"),
+            std::string::npos)
+      << stderr_text();
+  // The same file without the api change is accepted.
+  Write("live.yaml", with_api);
+  kill(std::stoi(pid), SIGHUP);
+  for (int i = 0; i < 200 && stderr_text().find("reload: applied") == std::string::npos; ++i)
+    usleep(50 * 1000);
+  EXPECT_NE(stderr_text().find("reload: applied"), std::string::npos) << stderr_text();
+  EXPECT_EQ(kill(std::stoi(pid), 0), 0) << "the daemon did not survive the refused reload";
+  kill(std::stoi(pid), SIGTERM);
+  for (int i = 0; i < 200 && kill(std::stoi(pid), 0) == 0; ++i) usleep(50 * 1000);
 }
 
 TEST_F(RunCli, StatusWithoutADaemonIsARuntimeFailure) {

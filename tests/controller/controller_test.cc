@@ -133,6 +133,10 @@ TEST(Controller, SourceDownNeverScalesInAndFallbackThenRecovers) {
   rig.Step(*c);
   g = c->GetGroup("web", 5);
   EXPECT_FALSE((*g)["metrics"][0]["failing"].get<bool>());
+  EXPECT_EQ((*g)["decisions"].size(), 5u);
+  // ?decisions=0 asks for the group alone (it used to return one decision).
+  EXPECT_TRUE((*c->GetGroup("web", 0))["decisions"].empty());
+  EXPECT_EQ((*c->GetGroup("web", 2))["decisions"].size(), 2u);
   EXPECT_NE((*g)["last_decision"]["reason"], "Fallback");
   bool failed_event = false, recovered_event = false;
   for (const auto& e : c->Events("web", 0, 100)) {

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <deque>
 #include <functional>
+#include <future>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -29,10 +30,12 @@ namespace {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
-// One answer of the scripted replica: the bytes to send, and whether to close afterwards.
+// One answer of the scripted replica: the bytes to send, whether to close afterwards, and
+// how long to wait before sending them (a slow replica).
 struct Answer {
   std::string bytes;
   bool close = false;
+  double delay = 0;  // seconds
 };
 
 // A replica that serves its connections one at a time on its own thread: it reads one
@@ -97,6 +100,7 @@ class ScriptedReplica {
             if (!answers_.empty()) a = answers_.front(), answers_.pop_front();
           }
           in.erase(0, end);
+          std::this_thread::sleep_for(std::chrono::duration<double>(a.delay));
           asio::write(s, asio::buffer(a.bytes), ec);
           if (a.close || ec) {
             closed = true;
@@ -167,6 +171,13 @@ class RouterWire : public ::testing::Test {
     };
   }
   static bool Never(const std::string&) { return false; }
+  // Polls `pred` every 5 ms for up to 5 s.
+  static bool WaitFor(const std::function<bool()>& pred) {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!pred() && std::chrono::steady_clock::now() < end)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return pred();
+  }
   std::unique_ptr<Router> router_;
 };
 
@@ -411,6 +422,65 @@ TEST_F(RouterWire, ARequestTheParserRejectsIsAnsweredWithWhatWasWrongAndTheConne
   EXPECT_EQ(st.rejected, 3);
   EXPECT_EQ(st.requests, 1);
   EXPECT_EQ(st.errors, 0);
+}
+
+// tide stopping while a request is held (no replica ready yet, e.g. one still starting): the
+// client is told so with a 503 and Connection: close, as at the queue timeout. Before, Stop()
+// closed the connection without an answer (curl: code 000).
+TEST_F(RouterWire, StopAnswersAHeldRequest503InsteadOfClosingOnIt) {
+  RouterOptions o;
+  o.queue_timeout = 20;
+  auto r = Router::Start(o);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  router_ = std::move(*r);
+  bool closed = false;
+  auto held = std::async(std::launch::async, [&] {
+    return Exchange("GET / HTTP/1.1\r\nHost: h\r\n\r\n", Never, &closed);
+  });
+  ASSERT_TRUE(WaitFor([&] { return router_->Stats().queued == 1; }));
+  const auto t0 = std::chrono::steady_clock::now();
+  router_->Stop();
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const std::string out = held.get();
+  EXPECT_EQ(out.rfind("HTTP/1.1 503 Service Unavailable\r\n", 0), 0u) << out;
+  EXPECT_NE(out.find("Connection: close\r\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("\r\n\r\ntide: the router is stopping (tide is shutting down) and no "
+                     "replica took this request; retry later\n"),
+            std::string::npos)
+      << out;
+  EXPECT_TRUE(closed);
+  EXPECT_LT(took, 1.0);  // the answer is written at once, not waited out
+}
+
+// LocalGroup::Stop refuses before the pool drains: a held request gets its 503 at once, while
+// a request in flight on a (slow) replica still gets the replica's answer.
+TEST_F(RouterWire, RefuseAnswersHeldRequestsAndLetsThoseInFlightFinish) {
+  ScriptedReplica slow({{"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", false, 1.0}});
+  RouterOptions o;
+  o.max_per_replica = 1;  // the second request waits in the queue
+  o.queue_timeout = 20;
+  Route(slow, nullptr, o);
+  auto in_flight = std::async(std::launch::async, [&] {
+    return Exchange("GET /a HTTP/1.1\r\nHost: h\r\n\r\n", Ends("ok"));
+  });
+  ASSERT_TRUE(WaitFor([&] { return router_->Outstanding(1) == 1; }));
+  bool closed = false;
+  auto held = std::async(std::launch::async, [&] {
+    return Exchange("GET /b HTTP/1.1\r\nHost: h\r\n\r\n", Never, &closed);
+  });
+  ASSERT_TRUE(WaitFor([&] { return router_->Stats().queued == 1; }));
+  router_->Refuse();
+  const std::string refused = held.get();
+  EXPECT_EQ(in_flight.wait_for(std::chrono::seconds(0)), std::future_status::timeout)
+      << "the held request is answered before the one in flight";
+  EXPECT_EQ(refused.rfind("HTTP/1.1 503 Service Unavailable\r\n", 0), 0u) << refused;
+  EXPECT_NE(refused.find("the router is stopping"), std::string::npos) << refused;
+  EXPECT_TRUE(closed);
+  EXPECT_EQ(in_flight.get(), "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+  ASSERT_EQ(slow.received().size(), 1u);  // /b never reached the replica
+  // A request arriving now is refused at once too.
+  EXPECT_EQ(Exchange("GET /c HTTP/1.1\r\nHost: h\r\n\r\n", Never).rfind("HTTP/1.1 503", 0), 0u);
+  EXPECT_EQ(router_->Stats().errors, 2);
 }
 
 // The router's own failures as metrics a rule can alert on: `errors` (answered 5xx by the
