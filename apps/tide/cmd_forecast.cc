@@ -1,14 +1,15 @@
 // cmd_forecast.cc: `tide forecast` (forecast_command.h). Reads the trace, cuts the history at
 // --at (at most the last 14 days), resamples traces finer than 5 minutes to 5-minute means,
 // cleans, fits, and writes one row per trace interval after --at.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <memory>
-#include <string>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
 
 #include "core/duration.h"
 #include "files.h"
@@ -57,23 +58,72 @@ forecast::Series ToSeries(const sim::Trace& tr, size_t first, size_t end, double
   return *factor > 1 ? forecast::Aggregate(s, *factor) : s;
 }
 
-Status Backtest(const forecast::Series& s, const std::string& path) {
+// --backtest: the table on stdout, or as CSV (--csv) and/or JSON (--json).
+Status Backtest(const forecast::Series& s, const ForecastArgs& a) {
+  const std::string& path = a.trace;
   forecast::BacktestOptions opt;
+  if (a.model_given) opt.models = {a.model};
   auto scores = forecast::Backtest(s, opt);
   if (!scores.ok()) return Status::InvalidInput(fmt::format("{}: {}", path, scores.status().message()));
-  std::string out = fmt::format(
-      "backtest of {} at {} s steps: origins every 6 h in the last 40 %, <= 14 d of history each,\n"
-      "MASE = MAE over the first lead / in-sample MAE of the one-step naive forecast (median over origins)\n"
-      "{:<22} {:>7} {:>8} {:>9} {:>10} {:>11} {:>7} {:>7} {:>8} {:>8} {:>8}\n",
-      path, s.step, "model", "origins", "MASE_1h", "MASE_24h", "sMAPE_1h", "sMAPE_24h", "cov80_1h",
-      "cov95_1h", "cov80_24h", "cov95_24h", "fit_ms");
-  for (const auto& m : *scores) {
-    const auto &a = m.leads[0], &b = m.leads[1];
-    out += fmt::format("{:<22} {:>7} {:>8.3f} {:>9.3f} {:>10.1f} {:>11.1f} {:>7.1f} {:>7.1f} {:>8.1f} {:>8.1f} {:>8.2f}\n",
-                       m.model, m.origins, a.mase, b.mase, a.smape, b.smape, 100 * a.coverage80,
-                       100 * a.coverage95, 100 * b.coverage80, 100 * b.coverage95, m.fit_ms);
+  if (a.csv.empty() && a.json.empty()) {
+    std::string out = fmt::format(
+        "backtest of {} at {} s steps: origins every 6 h in the last 40 %, <= 14 d of history "
+        "each,\n"
+        "MASE = MAE over the first lead / in-sample MAE of the one-step naive forecast (median "
+        "over origins)\n"
+        "{:<22} {:>7} {:>8} {:>9} {:>10} {:>11} {:>7} {:>7} {:>8} {:>8} {:>8}\n",
+        path, s.step, "model", "origins", "MASE_1h", "MASE_24h", "sMAPE_1h", "sMAPE_24h",
+        "cov80_1h", "cov95_1h", "cov80_24h", "cov95_24h", "fit_ms");
+    for (const auto& m : *scores) {
+      const auto &l1 = m.leads[0], &l2 = m.leads[1];
+      out += fmt::format(
+          "{:<22} {:>7} {:>8.3f} {:>9.3f} {:>10.1f} {:>11.1f} {:>7.1f} {:>7.1f} {:>8.1f} {:>8.1f} "
+          "{:>8.2f}\n",
+          m.model, m.origins, l1.mase, l2.mase, l1.smape, l2.smape, 100 * l1.coverage80,
+          100 * l1.coverage95, 100 * l2.coverage80, 100 * l2.coverage95, m.fit_ms);
+    }
+    return WriteFileAtomic("-", out);
   }
-  return WriteFileAtomic("-", out);
+  if (!a.csv.empty()) {
+    std::string csv =
+        "model,origins,mase_1h,mase_24h,mase_seasonal_1h,mase_seasonal_24h,smape_1h,smape_24h,"
+        "coverage80_1h,coverage95_1h,coverage80_24h,coverage95_24h,fit_ms\n";
+    for (const auto& m : *scores) {
+      const auto &l1 = m.leads[0], &l2 = m.leads[1];
+      csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{}\n", m.model, m.origins, l1.mase,
+                         l2.mase, l1.mase_seasonal, l2.mase_seasonal, l1.smape, l2.smape,
+                         l1.coverage80, l1.coverage95, l2.coverage80, l2.coverage95, m.fit_ms);
+    }
+    if (Status st = WriteFileAtomic(a.csv, csv); !st.ok()) return st;
+  }
+  if (!a.json.empty()) {
+    // NaN (no origin scored) is written as null.
+    nlohmann::json models = nlohmann::json::array();
+    for (const auto& m : *scores) {
+      nlohmann::json leads = nlohmann::json::array();
+      for (const auto& l : m.leads) {
+        leads.push_back({{"lead", l.lead},
+                         {"mase", l.mase},
+                         {"mase_seasonal", l.mase_seasonal},
+                         {"smape", l.smape},
+                         {"coverage80", l.coverage80},
+                         {"coverage95", l.coverage95}});
+      }
+      models.push_back({{"model", m.model},
+                        {"origins", m.origins},
+                        {"failures", m.failures},
+                        {"fit_ms", m.fit_ms},
+                        {"leads", leads}});
+    }
+    nlohmann::json j = {{"trace", path},
+                        {"fit_step", s.step},
+                        {"origin_stride", opt.origin_stride},
+                        {"eval_fraction", opt.eval_fraction},
+                        {"horizon", opt.horizon},
+                        {"models", models}};
+    if (Status st = WriteFileAtomic(a.json, j.dump(2) + "\n"); !st.ok()) return st;
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -87,10 +137,20 @@ Status RunForecast(const ForecastArgs& a) {
   auto dt = Interval(tr);
   if (!dt.ok()) return dt.status();
   if (a.backtest) {
+    // Its origins and horizon are fixed (docs/FORECASTING.md, "Backtest harness").
+    for (auto [given, flag] :
+         {std::pair{a.at_given, "--at"}, std::pair{a.horizon_given, "--horizon"}}) {
+      if (!given) continue;
+      return Status::InvalidInput(
+          fmt::format("{}: does not apply with --backtest (its origins are every 6 h in the last "
+                      "40 % of the trace, each "
+                      "forecasting 24 h); allowed with --backtest: --trace, --model, --csv, --json",
+                      flag));
+    }
     int factor = 1;
     forecast::Series s = ToSeries(tr, 0, tr.size(), *dt, &factor);
     if (s.step > 3600) return Status::InvalidInput(fmt::format("{}: interval {} s; --backtest needs 1 h or finer", a.trace, s.step));
-    return Backtest(s, a.trace);
+    return Backtest(s, a);
   }
   if (a.at.empty()) return Status::InvalidInput("--at: missing; allowed: trace seconds or a duration (e.g. 864000, 10d)");
   auto at = ParseFlagSeconds("--at", a.at, "trace seconds or a duration (e.g. 864000, 10d)");
@@ -134,6 +194,11 @@ Status RunForecast(const ForecastArgs& a) {
   const int steps = static_cast<int>(std::ceil(*horizon / s.step - 1e-9));
   forecast::Forecast f = (*model)->Predict(steps);
   if (!f.note.empty()) notes.push_back(f.note);
+  // A forecast of zero from a history that is not: never silent (docs/FORECASTING.md).
+  if (*hi > 0 && std::all_of(f.mean.begin(), f.mean.end(), [](double v) { return v == 0; })) {
+    notes.push_back(
+        fmt::format("the forecast is zero throughout although the history reaches {}", *hi));
+  }
   for (const auto& n : notes) std::fprintf(stderr, "tide forecast: note: %s\n", n.c_str());
   // One row per trace interval after the history's end, each taking its fitting step's values.
   const double t0 = tr.t[end - 1] + *dt;

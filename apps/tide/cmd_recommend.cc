@@ -37,15 +37,9 @@ nlohmann::json SummaryObject(const sim::Summary& s) {
 Status RunRecommend(const RecommendArgs& a) {
   auto cfg = config::LoadConfig(a.config);
   if (!cfg.ok()) return cfg.status();
-  const config::Group* group = nullptr;
-  if (a.group.empty()) {
-    if (cfg->groups.size() != 1) {
-      return Status::InvalidInput(fmt::format("{}: has {} groups; choose one with --group", a.config, cfg->groups.size()));
-    }
-    group = &cfg->groups.front();
-  } else if (!(group = cfg->FindGroup(a.group))) {
-    return Status::NotFound(fmt::format("--group: bad value '{}': no such group in {}", a.group, a.config));
-  }
+  auto picked = PickGroup(*cfg, a.group, a.config);
+  if (!picked.ok()) return picked.status();
+  const config::Group* group = *picked;
   if (auto problems = config::CheckForSimulation(*cfg, *group); !problems.empty()) {
     return Status::InvalidInput(problems.front().ToString());
   }
@@ -57,10 +51,8 @@ Status RunRecommend(const RecommendArgs& a) {
   sim::RecommendOptions opt;
   opt.train_fraction = a.train_fraction;
   opt.family = a.family;
-  auto step = ParseDuration(a.step);
-  if (!step.ok() || !(*step > 0)) {
-    return Status::InvalidInput(fmt::format("--step: bad value '{}': allowed: a duration > 0", a.step));
-  }
+  auto step = ParseStep(a.step);
+  if (!step.ok()) return step.status();
   opt.step = *step;
   if (!a.train_warmup.empty()) {
     auto w = ParseDuration(a.train_warmup);
@@ -98,6 +90,7 @@ Status RunRecommend(const RecommendArgs& a) {
   }
   auto r = sim::Recommend(*group, *trace, *slo, opt);
   if (!r.ok()) return r.status();
+  for (const auto& n : r->notes) std::fprintf(stderr, "tide recommend: note: %s\n", n.c_str());
 
   const bool found = r->chosen >= 0;
   const sim::Candidate& pick = r->candidates[found ? r->chosen : r->closest];
@@ -152,6 +145,7 @@ Status RunRecommend(const RecommendArgs& a) {
                      {"cost", c.train.cost}, {"tau_under", c.train.tau_under},
                      {"unserved_fraction", c.train.unserved_fraction}});
     j["candidates"] = all;
+    j["notes"] = r->notes;
     if (Status s = json->Append(j.dump(2) + "\n"); !s.ok()) return s;
   }
   for (AtomicFile* f : {out.get(), json.get()}) {

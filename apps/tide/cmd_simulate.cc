@@ -1,10 +1,12 @@
 // cmd_simulate.cc: `tide simulate` — read config and trace, replay, write the outputs.
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include <fmt/format.h>
 
 #include "commands.h"
 #include "config/live.h"
@@ -21,6 +23,29 @@
 namespace tide::app {
 namespace {
 
+// Parses a trace time: trace seconds ("86400", the trace's own timestamps) or a duration with
+// a unit, counted from the trace's start ("1d", "36h": trace_start + that).
+Result<double> ParseTraceTime(const std::string& flag, const std::string& text,
+                              double trace_start) {
+  double seconds = 0;
+  const char* end = text.data() + text.size();
+  const char* begin = text.data() + (!text.empty() && text.front() == '+' ? 1 : 0);
+  if (auto [p, ec] = std::from_chars(begin, end, seconds);
+      ec == std::errc() && p == end && begin != end && std::isfinite(seconds)) {
+    return seconds;
+  }
+  auto d = ParseDuration(text);
+  if (!d.ok() || !std::isfinite(*d)) {
+    return Status::InvalidInput(
+        fmt::format("{}: bad value '{}': allowed: trace seconds or a duration from the trace start "
+                    "(e.g. 86400, 1d, 36h)",
+                    flag, text));
+  }
+  return trace_start + *d;
+}
+
+}  // namespace
+
 Result<const config::Group*> PickGroup(const config::Config& cfg, const std::string& name,
                                        const std::string& path) {
   std::string names;
@@ -35,18 +60,14 @@ Result<const config::Group*> PickGroup(const config::Config& cfg, const std::str
       fmt::format("--group: bad value '{}': no such group in {}; allowed: {}", name, path, names));
 }
 
-// Parses a trace time: seconds ("86400"), a duration from the trace start ("1d", "36h").
-Result<double> ParseTraceTime(const std::string& flag, const std::string& text) {
-  auto d = ParseDuration(text);
-  if (!d.ok()) {
+Result<double> ParseStep(const std::string& text) {
+  auto step = ParseDuration(text);
+  if (!step.ok() || !std::isfinite(*step) || !(*step >= sim::kMinStep)) {
     return Status::InvalidInput(fmt::format(
-        "{}: bad value '{}': allowed: trace seconds or a duration from the trace start (e.g. 86400, 1d, 36h)",
-        flag, text));
+        "--step: bad value '{}': allowed: a duration of at least 1ms (e.g. 1s, 15s, 1m)", text));
   }
-  return *d;
+  return *step;
 }
-
-}  // namespace
 
 Status RunSimulate(const SimulateArgs& a) {
   auto cfg = config::LoadConfig(a.config);
@@ -65,19 +86,33 @@ Status RunSimulate(const SimulateArgs& a) {
   if (!trace.ok()) return trace.status();
 
   sim::SimOptions opt;
-  auto step = ParseDuration(a.step);
-  if (!step.ok() || !(*step > 0)) {
-    return Status::InvalidInput(fmt::format("--step: bad value '{}': allowed: a duration > 0 (e.g. 1s, 15s, 1m)", a.step));
-  }
+  auto step = ParseStep(a.step);
+  if (!step.ok()) return step.status();
   opt.step = *step;
+  // Range checks here, to show the value as written ("5m") with the trace second it means.
+  const double t0 = trace->start(), t_end = trace->end();
   if (!a.from.empty()) {
-    auto t = ParseTraceTime("--from", a.from);
+    auto t = ParseTraceTime("--from", a.from, t0);
     if (!t.ok()) return t.status();
+    if (!(*t >= t0 && *t < t_end)) {
+      return Status::InvalidInput(
+          fmt::format("--from: bad value '{}' (trace second {}): allowed: trace seconds in [{}, "
+                      "{}), or a duration from the "
+                      "trace start below {}, for {}",
+                      a.from, *t, t0, t_end, FormatDuration(t_end - t0), a.trace));
+    }
     opt.from = *t;
   }
   if (!a.to.empty()) {
-    auto t = ParseTraceTime("--to", a.to);
+    auto t = ParseTraceTime("--to", a.to, t0);
     if (!t.ok()) return t.status();
+    if (!(*t > t0 && *t <= t_end)) {
+      return Status::InvalidInput(
+          fmt::format("--to: bad value '{}' (trace second {}): allowed: trace seconds in ({}, {}], "
+                      "or a duration from the "
+                      "trace start up to {}, for {}",
+                      a.to, *t, t0, t_end, FormatDuration(t_end - t0), a.trace));
+    }
     opt.to = *t;
   }
   if (!a.start_time.empty()) {
@@ -109,6 +144,13 @@ Status RunSimulate(const SimulateArgs& a) {
   if (!write_status.ok()) return write_status;
   sim::Summary& s = result->summary;
   s.config_path = a.config;
+  if (opt.from && s.from != *opt.from) {
+    std::fprintf(
+        stderr,
+        "tide simulate: note: --from %s is between steps of %s; the figures start at the next "
+        "step, trace second %.10g\n",
+        a.from.c_str(), FormatDuration(opt.step).c_str(), s.from);
+  }
 
   if (report) {
     sim::ReportInput in;

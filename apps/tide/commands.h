@@ -6,7 +6,19 @@
 
 #include "core/result.h"
 
+namespace tide::config {
+struct Config;
+struct Group;
+}  // namespace tide::config
+
 namespace tide::app {
+
+// Shared by simulate and recommend (cmd_simulate.cc).
+// The group named by --group, or the only one; both errors list the groups of `path`.
+Result<const config::Group*> PickGroup(const config::Config& cfg, const std::string& name,
+                                       const std::string& path);
+// --step: a finite duration of at least sim::kMinStep (1 ms).
+Result<double> ParseStep(const std::string& text);
 
 struct ValidateArgs {
   std::string path;

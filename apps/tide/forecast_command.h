@@ -16,6 +16,9 @@ struct ForecastArgs {
   std::string csv;             // t,mean,lo80,hi80,lo95,hi95 ("-" = stdout; default when no --json)
   std::string json;            // the same as JSON, with model, notes and cleaning report
   bool backtest = false;       // print MASE, sMAPE and coverage per model instead
+  // Whether --at, --horizon, --model were given: --backtest rejects the first two and runs
+  // only the named model with the third.
+  bool at_given = false, horizon_given = false, model_given = false;
 };
 
 // Exit code via Status::exit_code(): 2 for bad input (message names the flag, the bad value

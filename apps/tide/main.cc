@@ -1,12 +1,14 @@
 // main.cc: the tide CLI, the composition root. Subcommands live in cmd_*.cc; this file only
 // parses arguments and maps Status to the exit codes of the stable contract
 // (0 success, 1 runtime failure, 2 bad input).
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-
-#include <CLI/CLI.hpp>
-#include <fmt/format.h>
+#include <utility>
+#include <vector>
 
 #include "commands.h"
 #include "forecast_command.h"
@@ -25,14 +27,27 @@ int main(int argc, char** argv) {
   simulate->add_option("--config", sim.config, "YAML config")->required();
   simulate->add_option("--trace", sim.trace, "trace CSV (timestamp,value)")->required();
   simulate->add_option("--group", sim.group, "group to simulate (default: the only group)");
-  simulate->add_option("--step", sim.step, "simulation step (duration, default 1s)");
-  simulate->add_option("--from", sim.from, "trace time where figures start; earlier is warm-up");
-  simulate->add_option("--to", sim.to, "trace time where the replay ends");
+  simulate->add_option(
+      "--step", sim.step,
+      "simulation step (duration >= 1ms, default 1s; at most 100 million steps per replay)");
+  simulate->add_option(
+      "--from", sim.from,
+      "where the figures start, earlier is warm-up: trace seconds (86400) or a duration from the "
+      "trace start (1d); the first step at or after it");
+  simulate->add_option(
+      "--to", sim.to,
+      "where the replay ends: trace seconds or a duration from the trace start (default: its end)");
   simulate->add_option("--start-time", sim.start_time,
                        "wall-clock time of trace second 0 (RFC 3339), for schedules; default 1970-01-01T00:00:00Z");
-  simulate->add_option("--timeline", sim.timeline, "write the per-step timeline CSV");
-  simulate->add_option("--report", sim.report, "write the HTML report");
-  simulate->add_option("--json", sim.json, "write the summary JSON ('-' = stdout)");
+  // Output paths: given explicitly, an empty one is bad input (checked after parsing).
+  std::vector<std::pair<CLI::Option*, const std::string*>> outputs;
+  outputs.emplace_back(
+      simulate->add_option("--timeline", sim.timeline, "write the per-step timeline CSV"),
+      &sim.timeline);
+  outputs.emplace_back(simulate->add_option("--report", sim.report, "write the HTML report"),
+                       &sim.report);
+  outputs.emplace_back(
+      simulate->add_option("--json", sim.json, "write the summary JSON ('-' = stdout)"), &sim.json);
 
   tide::app::RecommendArgs rec;
   auto* recommend = app.add_subcommand("recommend", "the cheapest policy that meets an SLO on a trace");
@@ -44,20 +59,36 @@ int main(int argc, char** argv) {
   recommend->add_option("--train-warmup", rec.train_warmup,
                         "start of the training part replayed but not scored (default 1d, at most half of it)");
   recommend->add_option("--family", rec.family, "reactive | predictive | hybrid | all (default all)");
-  recommend->add_option("--step", rec.step, "simulation step (default 1s)");
+  recommend->add_option("--step", rec.step, "simulation step (duration >= 1ms, default 1s)");
   recommend->add_option("--start-time", rec.start_time, "wall-clock time of trace second 0 (RFC 3339)");
-  recommend->add_option("--out", rec.out, "write the chosen group as a ready YAML config");
-  recommend->add_option("--json", rec.json, "write the result as JSON ('-' = stdout)");
+  outputs.emplace_back(
+      recommend->add_option("--out", rec.out, "write the chosen group as a ready YAML config"),
+      &rec.out);
+  outputs.emplace_back(
+      recommend->add_option("--json", rec.json, "write the result as JSON ('-' = stdout)"),
+      &rec.json);
 
   tide::app::ForecastArgs fc;
   auto* forecast = app.add_subcommand("forecast", "forecast a trace from a time on, or backtest the models");
   forecast->add_option("--trace", fc.trace, "trace CSV (timestamp,value)")->required();
-  forecast->add_option("--at", fc.at, "fit on the trace up to T (trace seconds or a duration like 10d)");
-  forecast->add_option("--horizon", fc.horizon, "how far ahead (default 2h)");
-  forecast->add_option("--model", fc.model, "model name or auto (default auto)");
-  forecast->add_option("--csv", fc.csv, "write t,mean,lo80,hi80,lo95,hi95 ('-' = stdout)");
-  forecast->add_option("--json", fc.json, "write the forecast as JSON ('-' = stdout)");
-  forecast->add_flag("--backtest", fc.backtest, "rolling-origin MASE, sMAPE and coverage per model");
+  auto* fc_at = forecast->add_option(
+      "--at", fc.at, "fit on the trace up to T (trace seconds or a duration like 10d)");
+  auto* fc_horizon = forecast->add_option("--horizon", fc.horizon, "how far ahead (default 2h)");
+  auto* fc_model = forecast->add_option(
+      "--model", fc.model, "model name or auto (default auto; with --backtest: only that model)");
+  outputs.emplace_back(
+      forecast->add_option(
+          "--csv", fc.csv,
+          "write t,mean,lo80,hi80,lo95,hi95 ('-' = stdout); with --backtest, the table as CSV"),
+      &fc.csv);
+  outputs.emplace_back(
+      forecast->add_option(
+          "--json", fc.json,
+          "write the forecast as JSON ('-' = stdout); with --backtest, the scores as JSON"),
+      &fc.json);
+  forecast->add_flag(
+      "--backtest", fc.backtest,
+      "rolling-origin MASE, sMAPE and coverage per model (not with --at or --horizon)");
 
   tide::app::RunArgs run_args;
   auto* run = app.add_subcommand("run", "run the live controller (daemon)");
@@ -73,8 +104,10 @@ int main(int argc, char** argv) {
   report->add_option("--since", rep.since, "period length before --until (duration, default 24h)");
   report->add_option("--until", rep.until, "end of the period (RFC 3339 or epoch seconds; default now)");
   report->add_option("--group", rep.group, "one group (default: every group of the config)");
-  report->add_option("--html", rep.html, "write the report as HTML");
-  report->add_option("--json", rep.json, "write the report as JSON ('-' = stdout)");
+  outputs.emplace_back(report->add_option("--html", rep.html, "write the report as HTML"),
+                       &rep.html);
+  outputs.emplace_back(
+      report->add_option("--json", rep.json, "write the report as JSON ('-' = stdout)"), &rep.json);
   tide::app::LoadArgs load_args;
   auto* load = app.add_subcommand("load", "replay a trace's request rate against a URL, compressed in time");
   load->add_option("--trace", load_args.trace, "trace CSV (timestamp,value: requests per second)")->required();
@@ -88,7 +121,9 @@ int main(int argc, char** argv) {
   load->add_option("--connections", load_args.connections, "connections open at most (default 512)");
   load->add_option("--timeout", load_args.timeout, "seconds per request (default 30)");
   load->add_option("--progress", load_args.progress, "seconds between progress lines on stderr (0 = none; default 10)");
-  load->add_option("--json", load_args.json, "write the report as JSON ('-' = stdout)");
+  outputs.emplace_back(
+      load->add_option("--json", load_args.json, "write the report as JSON ('-' = stdout)"),
+      &load_args.json);
 
   tide::app::ClientArgs client;
   if (const char* t = std::getenv("TIDE_API_TOKEN")) client.token = t;
@@ -122,6 +157,18 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "tide: %s\nRun 'tide --help' for the usage.\n", e.what());
     return 2;
   }
+
+  // An output path given as '' would silently write nothing.
+  for (const auto& [opt, value] : outputs) {
+    if (opt->count() > 0 && value->empty()) {
+      std::fprintf(stderr, "%s: bad value '': allowed: a file path, or - for standard output\n",
+                   opt->get_name().c_str());
+      return 2;
+    }
+  }
+  fc.at_given = fc_at->count() > 0;
+  fc.horizon_given = fc_horizon->count() > 0;
+  fc.model_given = fc_model->count() > 0;
 
   tide::Status st;
   if (*validate) st = tide::app::RunValidate(validate_args);

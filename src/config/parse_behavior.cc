@@ -56,7 +56,11 @@ void ParsePanic(Reader& r, const Field& f, std::optional<Panic>* out) {
   if (!m.ok()) return;
   m.CheckKeys({"window", "threshold", "stable_window"});
   Panic p;
-  r.ReadDuration(m.Get("window"), Bound::kPositive, &p.window);
+  // At most an hour: Knative's panic window is a fraction of its stable window, at most 1h.
+  constexpr double kMaxPanicWindow = 3600;
+  const Field window = m.Get("window");
+  if (r.ReadDuration(window, Bound::kPositive, &p.window) && p.window > kMaxPanicWindow)
+    r.Fail(window, "must be > 0 and at most 1h (a short burst window)");
   const Field threshold = m.Get("threshold");
   if (std::optional<double> v = r.Number(threshold)) {
     if (*v > 1)

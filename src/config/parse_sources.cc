@@ -118,7 +118,12 @@ void ParseSource(Reader& r, const Field& f, MetricSource* out) {
   if (!r.ReadEnum(type, kSourceTypes, &kind)) return;
   out->type = kSourceTypes[kind];
   CheckTypedKeys(r, m, out->type, kSourceKeys, /*type_is_default=*/!type.present);
-  r.ReadDuration(m.Get("window"), Bound::kPositive, &out->window);
+  // At most a day: CloudWatch alarms evaluate at most a day of data; the simulator keeps one
+  // sample per step of the window and the controller backfills the window at start.
+  constexpr double kMaxMetricWindow = 86400;
+  const Field window = m.Get("window");
+  if (r.ReadDuration(window, Bound::kPositive, &out->window) && out->window > kMaxMetricWindow)
+    r.Fail(window, "must be > 0 and at most 1d (an averaging window of at most a day)");
   r.ReadDuration(m.Get("max_age"), Bound::kNonNegative, &out->max_age);
   if (kind == kSimulated) {
     int signal = static_cast<int>(out->signal);

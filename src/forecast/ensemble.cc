@@ -227,13 +227,14 @@ std::unique_ptr<Model> NewEnsemble(double utc_offset) {
 }
 
 Result<std::unique_ptr<Model>> MakeModel(const std::string& name, double utc_offset) {
-  if (name == "seasonal_naive_daily") return std::unique_ptr<Model>(NewSeasonalNaive(name, kDay));
-  if (name == "seasonal_naive_weekly") return std::unique_ptr<Model>(NewSeasonalNaive(name, kWeek));
-  if (name == "ets") return std::unique_ptr<Model>(NewEts());
-  if (name == "regression") return std::unique_ptr<Model>(NewRegression(utc_offset));
-  if (name == "moving_average") return std::unique_ptr<Model>(NewMovingAverage());
-  if (name == "level_seasonal") return std::unique_ptr<Model>(NewLevelSeasonal());
-  if (name == "ensemble" || name == "auto") return NewEnsemble(utc_offset);
+  // Every model is scale-invariant through WithRescaling (rescale.cc).
+  if (name == "seasonal_naive_daily") return WithRescaling(NewSeasonalNaive(name, kDay));
+  if (name == "seasonal_naive_weekly") return WithRescaling(NewSeasonalNaive(name, kWeek));
+  if (name == "ets") return WithRescaling(NewEts());
+  if (name == "regression") return WithRescaling(NewRegression(utc_offset));
+  if (name == "moving_average") return WithRescaling(NewMovingAverage());
+  if (name == "level_seasonal") return WithRescaling(NewLevelSeasonal());
+  if (name == "ensemble" || name == "auto") return WithRescaling(NewEnsemble(utc_offset));
   std::string names;
   for (const auto& n : ModelNames()) names += (names.empty() ? "" : ", ") + n;
   return Status::InvalidInput("model: bad value '" + name + "'; allowed: " + names);

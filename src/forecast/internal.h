@@ -94,6 +94,14 @@ struct EtsFit {
 };
 Result<EtsFit> FitEtsParameters(const Series& s);
 
+// Scale invariance (rescale.cc): the exponent e of the power of two that brings the mean
+// absolute level of the finite values of y into [0.5, 1) when that level lies outside
+// [2^-20, 2^40]; 0 inside it (the series is fitted as it is), and for an empty or all-zero y.
+int LevelExponent(const std::vector<double>& y);
+// A model that fits on the series divided by 2^LevelExponent and multiplies its forecast back
+// (exact: a power of two). MakeModel wraps every model in it.
+std::unique_ptr<Model> WithRescaling(std::unique_ptr<Model> model);
+
 // Model constructors (factory.cc wires them to names).
 std::unique_ptr<PathModel> NewSeasonalNaive(std::string name, double period_seconds);
 std::unique_ptr<PathModel> NewMovingAverage();

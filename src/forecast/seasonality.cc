@@ -5,7 +5,8 @@
 // with a daily cycle also correlates at 7 days, so the weekly test runs on what the daily
 // profile leaves: residuals from the mean of each time-of-day slot; their autocorrelation at a
 // lag of one week must exceed max(0.1, 2/sqrt(n)). Each needs two full periods of data.
-// Ordering, strongest first, uses the raw (detrended) autocorrelation at each lag.
+// Ordering, strongest first, uses the raw (detrended) autocorrelation at each lag. A series far
+// from a natural level is first scaled by a power of two (LevelExponent, rescale.cc).
 #include <algorithm>
 #include <cmath>
 #include <utility>
@@ -36,6 +37,10 @@ std::vector<int> DetectSeasonality(const Series& s) {
     CleaningReport unused;
     y = Clean(s, &unused).values;
   }
+  // Sums of squares overflow far from a natural level: the same power-of-two scaling as the
+  // models (rescale.cc); autocorrelations do not depend on the scale.
+  if (const int e = LevelExponent(y); e != 0)
+    for (double& v : y) v = std::ldexp(v, -e);
   const int n = static_cast<int>(y.size());
   std::vector<std::pair<double, int>> found;
   const int p = StepsPer(kDay, s.step), w = StepsPer(kWeek, s.step);

@@ -261,7 +261,7 @@ void Decide(const config::Group& g, const Inputs& in, GroupState& st, Decision* 
     // max_capacity_breach: increase — a forecast may go past max by the buffer.
     for (const auto& p : g.policies) {
       if (p.kind != PolicyKind::kPredictive || !p.predictive.breach_increase) continue;
-      const int limit = static_cast<int>(std::floor(d.max * (1 + p.predictive.breach_buffer / 100.0)));
+      const int limit = SaturateUnits(std::floor(d.max * (1 + p.predictive.breach_buffer / 100.0)));
       d.max = std::max(d.max, std::min(breach_max, limit));
     }
   }

@@ -1,12 +1,13 @@
 #include "policy/recommend.h"
 
+#include <climits>
 #include <cmath>
 
 namespace tide::policy {
 namespace {
 
-// ceil that ignores representation noise: 3 x (0.6 / 0.6) must be 3, not 4.
-int CeilUnits(double x) { return static_cast<int>(std::ceil(x - 1e-9)); }
+// ceil that ignores representation noise: 3 x (0.6 / 0.6) must be 3, not 4. Saturates.
+int CeilUnits(double x) { return SaturateUnits(std::ceil(x - 1e-9)); }
 
 bool WithinTolerance(double ratio, const config::Tolerance& tol) {
   if (ratio >= 1) return ratio - 1 <= tol.up + 1e-12;
@@ -14,6 +15,12 @@ bool WithinTolerance(double ratio, const config::Tolerance& tol) {
 }
 
 }  // namespace
+
+int SaturateUnits(double x) {
+  if (!(x > 0)) return 0;  // also NaN
+  if (x >= static_cast<double>(INT_MAX)) return INT_MAX;
+  return static_cast<int>(x);
+}
 
 int TargetTrackingDesired(const config::TargetTracking& p, double value, int current, int ready) {
   if (p.target_type == config::TargetType::kAverageValue) {
@@ -36,11 +43,11 @@ int StepPercentUnits(double percent, int current, int min_magnitude) {
   const double raw = current * percent / 100.0;
   int units = 0;
   if (raw > 1) {
-    units = static_cast<int>(std::floor(raw));
+    units = SaturateUnits(std::floor(raw));
   } else if (raw > 0) {
     units = 1;
   } else if (raw < -1) {
-    units = static_cast<int>(std::ceil(raw));
+    units = -SaturateUnits(-std::ceil(raw));
   } else if (raw < 0) {
     units = -1;
   }
@@ -56,12 +63,14 @@ int StepDesired(const config::StepScaling& p, double value, int current) {
     const bool inside = x >= 0 ? (x >= lo && x < hi) : (x > lo && x <= hi);
     if (!inside) continue;
     switch (s.type) {
+      // In double: current + a change near INT_MAX must not wrap to a negative capacity.
       case config::AdjustmentType::kChangeInCapacity:
-        return std::max(0, current + static_cast<int>(std::lround(s.value)));
+        return SaturateUnits(static_cast<double>(current) + std::round(s.value));
       case config::AdjustmentType::kPercentChangeInCapacity:
-        return std::max(0, current + StepPercentUnits(s.value, current, s.min_magnitude));
+        return SaturateUnits(static_cast<double>(current) +
+                             StepPercentUnits(s.value, current, s.min_magnitude));
       case config::AdjustmentType::kExactCapacity:
-        return static_cast<int>(std::lround(s.value));
+        return SaturateUnits(std::round(s.value));
     }
   }
   return -1;

@@ -6,6 +6,15 @@
 
 namespace tide::policy {
 
+// The units a double asks for, as an int in [0, INT_MAX] (NaN is 0): x is rounded toward zero
+// first, so pass std::ceil(...) or std::floor(...) of what you mean. A number of units computed
+// from a demand or a target can exceed any int (a load of 1e15 on units of capacity 1, a target
+// of 1e-9, a step change of 2147483647 added to current); a plain cast of such a double is
+// undefined behaviour (in practice INT_MIN, a negative capacity), so every double -> units
+// conversion of the pipeline and the simulator saturates here. The bounds of the group
+// (capacity.max) then apply as usual.
+int SaturateUnits(double x);
+
 // Target tracking (Kubernetes HPA semantics, "Algorithm details"):
 //   value form:          ratio = value / target;          desired = ceil(ready x ratio)
 //   average-value form:  ratio = total / (target x current); desired = ceil(total / target)

@@ -171,18 +171,89 @@ Result<RecommendResult> Recommend(const config::Group& base, const Trace& trace,
     return Status::InvalidInput(
         fmt::format("--family: bad value '{}': allowed: reactive, predictive, hybrid, all", opt.family));
   }
+  // The whole trace is replayed (for the held-back part): one message about it, up front.
+  {
+    SimOptions whole;
+    whole.step = opt.step;
+    if (Status st = CheckReplay(base, trace, whole); !st.ok()) return st;
+  }
   RecommendResult r;
   const double span = trace.end() - trace.start();
   r.split = trace.start() + std::floor(span * opt.train_fraction / opt.step) * opt.step;
   const double training = r.split - trace.start();
-  const double warmup = opt.train_warmup >= 0 ? opt.train_warmup : std::min(86400.0, training / 2);
-  if (!(warmup < training)) {
-    return Status::InvalidInput(fmt::format(
-        "--train-warmup: bad value '{}': allowed: a duration >= 0 shorter than the training part ({})",
-        FormatDuration(warmup), FormatDuration(training)));
+  const double held_back = trace.end() - r.split;
+  const bool default_warmup = opt.train_warmup < 0;
+  const double warmup = default_warmup ? std::min(86400.0, training / 2) : opt.train_warmup;
+  // Each scored part: at least kMinScoredIntervals evaluations (and one step).
+  const double min_part = std::max(kMinScoredIntervals * base.evaluation_interval, opt.step);
+  // The training part must hold its warm-up and min_part: with the default warm-up (half of a
+  // training part shorter than two days, else one day) that is 2 x min_part; with an explicit
+  // --train-warmup, a training part too short for it is the warm-up's fault (below), as long as
+  // the part itself holds min_part.
+  const double need_training = !default_warmup     ? min_part
+                               : min_part <= 86400 ? 2 * min_part
+                                                   : 86400 + min_part;
+  const double lo = (need_training + opt.step) / span, hi = 1 - min_part / span;
+  const std::string why = fmt::format(
+      "the scored training part and the held-back part must each be at least {} ({} evaluation "
+      "intervals of "
+      "{})",
+      FormatDuration(min_part), kMinScoredIntervals, FormatDuration(base.evaluation_interval));
+  if (!(lo < hi)) {
+    return Status::InvalidInput(
+        fmt::format("--train-fraction: bad value '{}': {} spans {}, too short to split: {}; "
+                    "allowed: a trace of at least {}",
+                    opt.train_fraction, trace.path, FormatDuration(span), why,
+                    FormatDuration(need_training + min_part + opt.step)));
+  }
+  const bool scored_short = training - warmup < min_part;
+  if (held_back < min_part || training < need_training || (default_warmup && scored_short)) {
+    return Status::InvalidInput(
+        fmt::format("--train-fraction: bad value '{}': on {} ({}) it leaves a training part of {} "
+                    "(scored after a warm-up "
+                    "of {}) and a held-back part of {}; {}; allowed: a number in [{:.4g}, {:.4g}]",
+                    opt.train_fraction, trace.path, FormatDuration(span), FormatDuration(training),
+                    FormatDuration(warmup), FormatDuration(held_back), why,
+                    std::ceil(lo * 1e4) / 1e4, std::floor(hi * 1e4) / 1e4));
+  }
+  if (scored_short) {  // an explicit warm-up too long for this training part
+    return Status::InvalidInput(
+        fmt::format("--train-warmup: bad value '{}': allowed: a duration >= 0 shorter than the "
+                    "training part ({}) by at "
+                    "least {} ({} evaluation intervals of {})",
+                    FormatDuration(warmup), FormatDuration(training), FormatDuration(min_part),
+                    kMinScoredIntervals, FormatDuration(base.evaluation_interval)));
   }
   r.train_from = trace.start() + std::floor(warmup / opt.step) * opt.step;
   r.candidates = MakeVariants(base, opt.family);
+  // A predictive policy proposes nothing before min_history of its metric: on a shorter training
+  // part the predictive and hybrid variants are scored as what they fall back to.
+  const double min_history = config::Predictive{}.min_history;
+  if (opt.family != "reactive" && training <= min_history) {
+    const bool predictive = opt.family == "predictive" || opt.family == "all";
+    const bool hybrid = opt.family == "hybrid" || opt.family == "all";
+    std::string as;
+    if (predictive)
+      as = "predictive variants keep the capacity they have (they have no reactive policy)";
+    if (hybrid)
+      as += std::string(as.empty() ? "" : " and ") +
+            "hybrid variants are their reactive policy alone";
+    r.notes.push_back(fmt::format(
+        "{} variants need {} of history before they forecast, and the training part of {} is {} "
+        "long: on it "
+        "they never forecast, so {}{}; the forecast needs a training part longer than {} (a longer "
+        "trace or a "
+        "larger --train-fraction)",
+        predictive && hybrid ? "predictive and hybrid"
+        : predictive         ? "predictive"
+                             : "hybrid",
+        FormatDuration(min_history), trace.path, FormatDuration(training), as,
+        span <= min_history
+            ? fmt::format("; the same holds on the held-back part, as the whole trace is {}",
+                          FormatDuration(span))
+            : "",
+        FormatDuration(min_history)));
+  }
 
   SimOptions train;
   train.step = opt.step;

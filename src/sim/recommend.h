@@ -17,8 +17,14 @@
 
 namespace tide::sim {
 
+// Each part of the trace that is scored — the training part after its warm-up, and the
+// held-back part — must be at least this many evaluation intervals of the group long (and one
+// step): a shorter part holds too few decisions for its figures to say anything (a 1 s
+// held-back part "meets" any SLO at cost 0).
+inline constexpr int kMinScoredIntervals = 10;
+
 struct RecommendOptions {
-  double train_fraction = 0.5;  // in (0, 1)
+  double train_fraction = 0.5;  // in (0, 1), leaving both parts kMinScoredIntervals long
   // The start of the training part that is replayed but not scored, for every candidate
   // alike: a predictive policy needs a day of history (min_history) before it proposes, so
   // scoring its first day would score the policy it falls back to, not the one searched —
@@ -49,6 +55,9 @@ struct RecommendResult {
   int chosen = -1;                    // cheapest meeting the SLO on training, or -1
   int closest = -1;                   // when none meets: smallest shortfall
   Summary test;                       // the chosen (or closest) on the held-back part
+  // What the user should know about the search, e.g. predictive variants that cannot forecast
+  // on a trace shorter than their min_history.
+  std::vector<std::string> notes;
 };
 
 // The variants of `family` built from `base` (which keeps its model, bounds and schedule).

@@ -1,14 +1,16 @@
 #include "sim/simulator.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <deque>
 #include <iterator>
 #include <string>
 
-#include <fmt/format.h>
-
+#include "core/duration.h"
 #include "policy/pipeline.h"
+#include "policy/recommend.h"
 #include "sim/elasticity.h"
 #include "sim/fleet.h"
 #include "sim/period.h"
@@ -71,27 +73,118 @@ struct MetricFeed {
   std::optional<WindowMean> panic;
 };
 
+// ceil(load / capacity_per_unit), saturating: a load of 1e15 on units of capacity 1 is
+// INT_MAX units, never a negative number.
 int DemandUnits(double load, double capacity_per_unit) {
-  return static_cast<int>(std::ceil(load / capacity_per_unit - 1e-9));
+  return policy::SaturateUnits(std::ceil(load / capacity_per_unit - 1e-9));
 }
 
-}  // namespace
+// "1e+12" for large counts, "3503" for small ones.
+std::string Count(double n) {
+  return n < 1e15 ? fmt::format("{:.0f}", n) : fmt::format("{:.3g}", n);
+}
 
-Result<SimResult> Simulate(const config::Group& g, const Trace& trace, const SimOptions& opt) {
-  if (!(opt.step > 0)) {
-    return Status::InvalidInput(fmt::format("--step: bad value '{}': allowed: a duration > 0", opt.step));
+// Where the replay runs on the step grid: steps k = 0 .. total_steps - 1 start at
+// t0 + k x step; the figures count from step first_counted, which starts at `from`.
+struct Grid {
+  double t0 = 0, end = 0, from = 0;
+  long long total_steps = 0, first_counted = 0;
+};
+
+Result<Grid> MakeGrid(const config::Group& g, const Trace& trace, const SimOptions& opt) {
+  if (!(opt.step >= kMinStep) || !std::isfinite(opt.step)) {
+    return Status::InvalidInput(
+        fmt::format("--step: bad value '{}': allowed: a duration of at least {} (1 ms)",
+                    FormatDuration(opt.step), FormatDuration(kMinStep)));
   }
   const double t0 = trace.start();
   const double end = opt.to.value_or(trace.end());
-  const double from = opt.from.value_or(t0);
   if (end <= t0 || end > trace.end()) {
     return Status::InvalidInput(fmt::format(
         "--to: bad value '{}': allowed: trace seconds in ({}, {}] for {}", end, t0, trace.end(), trace.path));
   }
-  if (from < t0 || from >= end) {
+  // The replay always starts at the trace's start (the part before --from is its warm-up), so
+  // its length is end - t0 whatever --from says. Checked in double, before any cast: a trace
+  // whose rows are 1e300 s apart is too long, not zero steps long.
+  const double replay_steps = std::ceil((end - t0) / opt.step - 1e-9);
+  if (!(replay_steps <= kMaxSteps)) {
+    if (!opt.to) {
+      return Status::InvalidInput(
+          fmt::format("{}: spans {} s (from {} to {}), which at --step {} is {} steps; allowed: at "
+                      "most {} steps per "
+                      "replay (a coarser --step, or an earlier --to; --from does not shorten the "
+                      "replay: the part "
+                      "before it is replayed as warm-up)",
+                      trace.path, end - t0, t0, end, FormatDuration(opt.step), Count(replay_steps),
+                      Count(kMaxSteps)));
+    }
     return Status::InvalidInput(fmt::format(
-        "--from: bad value '{}': allowed: trace seconds in [{}, {}) for {}", from, t0, end, trace.path));
+        "--to: bad value '{}': replaying {} from its start ({}) to it at --step {} is {} steps; "
+        "allowed: at "
+        "most {} steps per replay (a coarser --step, or an earlier --to; --from does not shorten "
+        "the "
+        "replay: the part before it is replayed as warm-up)",
+        end, trace.path, t0, FormatDuration(opt.step), Count(replay_steps), Count(kMaxSteps)));
   }
+  Grid grid;
+  grid.t0 = t0;
+  grid.end = end;
+  const long long total_steps = grid.total_steps = static_cast<long long>(replay_steps);
+  // The figures start at the first step at or after --from.
+  const double from_requested = opt.from.value_or(t0);
+  if (from_requested < t0 || from_requested >= end) {
+    return Status::InvalidInput(
+        fmt::format("--from: bad value '{}': allowed: trace seconds in [{}, {}) for {}",
+                    from_requested, t0, end, trace.path));
+  }
+  const long long first_counted = grid.first_counted =
+      static_cast<long long>(std::max(0.0, std::ceil((from_requested - t0) / opt.step - 1e-9)));
+  if (first_counted >= total_steps) {
+    return Status::InvalidInput(fmt::format(
+        "--from: bad value '{}': no step of {} starts in [{}, {}) (steps start at {} + k x {}); "
+        "allowed: "
+        "trace seconds in [{}, {}] for {}",
+        from_requested, FormatDuration(opt.step), from_requested, end, t0, FormatDuration(opt.step),
+        t0, t0 + static_cast<double>(total_steps - 1) * opt.step, trace.path));
+  }
+  // (The requested value when it is on the grid, so that --from 0.3 --step 0.1 says 0.3.)
+  const double aligned = t0 + static_cast<double>(first_counted) * opt.step;
+  grid.from = std::fabs(aligned - from_requested) <= 1e-9 * opt.step ? from_requested : aligned;
+
+  // Each window keeps one sample per step.
+  auto window_fits = [&](double window, const std::string& what) -> Status {
+    const double samples = std::round(window / opt.step);
+    if (samples <= kMaxWindowSteps) return Status::Ok();
+    return Status::InvalidInput(
+        fmt::format("--step: bad value '{}': {} of {} is {} steps at this step; allowed: at most "
+                    "{} steps per window "
+                    "(--step {} or coarser for this window)",
+                    FormatDuration(opt.step), what, FormatDuration(window), Count(samples),
+                    Count(kMaxWindowSteps), FormatDuration(window / kMaxWindowSteps)));
+  };
+  for (const auto& m : g.metrics) {
+    if (Status st = window_fits(m.source.window, fmt::format("the window of metric '{}'", m.name));
+        !st.ok())
+      return st;
+  }
+  if (g.behavior.panic) {
+    if (Status st = window_fits(g.behavior.panic->window, "the panic window"); !st.ok()) return st;
+  }
+  return grid;
+}
+
+}  // namespace
+
+Status CheckReplay(const config::Group& g, const Trace& trace, const SimOptions& opt) {
+  auto grid = MakeGrid(g, trace, opt);
+  return grid.ok() ? Status::Ok() : grid.status();
+}
+
+Result<SimResult> Simulate(const config::Group& g, const Trace& trace, const SimOptions& opt) {
+  auto grid = MakeGrid(g, trace, opt);
+  if (!grid.ok()) return grid.status();
+  const double t0 = grid->t0, end = grid->end, from = grid->from;
+  const long long total_steps = grid->total_steps, first_counted = grid->first_counted;
 
   const config::Model& model = g.model;
   const double cap = model.capacity_per_unit;
@@ -114,8 +207,7 @@ Result<SimResult> Simulate(const config::Group& g, const Trace& trace, const Sim
   policy::Decision decision;
   policy::Reason last_reason = policy::Reason::kWithinTolerance;
 
-  const long long total_steps = static_cast<long long>(std::ceil((end - t0) / opt.step - 1e-9));
-  const long long counted_steps = static_cast<long long>(std::ceil((end - from) / opt.step - 1e-9));
+  const long long counted_steps = total_steps - first_counted;
   SimResult result;
   std::optional<SeriesRecorder> series;
   if (opt.record_series) series.emplace(counted_steps);
@@ -140,7 +232,7 @@ Result<SimResult> Simulate(const config::Group& g, const Trace& trace, const Sim
   for (long long k = 0; k < total_steps; ++k) {
     const double t = t0 + k * opt.step;
     const double dt = std::min(opt.step, end - t);
-    const bool counted = t >= from - 1e-9;
+    const bool counted = k >= first_counted;
     fleet.Advance(t);
 
     // Decide at each evaluation time on the metrics of the steps before t (causal: the load

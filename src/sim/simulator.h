@@ -31,8 +31,23 @@
 
 namespace tide::sim {
 
+// Bounds of a replay, so that no input can make one run for days or exhaust memory:
+//  - the step is at least kMinStep (1 ms: finer than any evaluation interval or startup a
+//    config can usefully have, and what a 1 s trace row can be split into a thousand times);
+//  - a replay (from the trace's start to `to`: the warm-up before `from` is replayed too)
+//    has at most kMaxSteps steps (100 million: 1157 days at 1 s, 11.5 days at 10 ms; 13.5 s
+//    of replay for examples/reactive.yaml, minutes with predictive refits, docs/SIMULATOR.md);
+//  - a metric window (or the panic window) holds at most kMaxWindowSteps steps (10 million
+//    samples, 80 MB): a 1 d window needs a step of at least 8.64 ms.
+inline constexpr double kMinStep = 0.001;
+inline constexpr double kMaxSteps = 1e8;
+inline constexpr double kMaxWindowSteps = 1e7;
+
 struct SimOptions {
-  double step = 1;                 // seconds; > 0
+  double step = 1;  // seconds; >= kMinStep
+  // The figures start at the first step at or after `from` (steps lie on the grid
+  // trace start + k x step; the summary's `from` is that step's start). The last step ends at
+  // `to` (or the trace's end) and is shorter when that is not on the grid.
   std::optional<double> from;      // trace seconds; figures count from here (warm-up before)
   std::optional<double> to;        // trace seconds; the replay ends here (exclusive)
   double start_epoch = 0;          // wall-clock time (epoch s) of trace second 0, for schedules
@@ -51,7 +66,13 @@ struct SimResult {
 inline constexpr std::string_view kTimelineHeader =
     "t,load,demand,supply,provisioned,desired,backlog,utilization,reason\n";
 
-// Errors: InvalidInput for a step <= 0 or a from/to outside the trace or from >= to.
+// Errors: InvalidInput for a step below kMinStep, a from/to outside the trace or from >= to
+// (or no step starting in [from, to)), more than kMaxSteps steps, or a window of more than
+// kMaxWindowSteps steps. Messages name the flag (--step, --from, --to) or the trace file.
 Result<SimResult> Simulate(const config::Group& group, const Trace& trace, const SimOptions& opt);
+
+// The checks of Simulate on its options alone (no replay): for callers that replay a trace
+// many times (sim::Recommend) and want one message about the whole trace first.
+Status CheckReplay(const config::Group& group, const Trace& trace, const SimOptions& opt);
 
 }  // namespace tide::sim

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "webui/assets.h"
@@ -321,6 +322,34 @@ const SimulateFailureCase kSimulateFailures[] = {
     {"FromAfterTo", kTwoRows, Cfg::kWeb, {"--from", "60", "--to", "30"}, {"60"}},
     {"BadStartTime", kTwoRows, Cfg::kWeb, {"--start-time", "yesterday"},
      {"--start-time", "yesterday"}},
+    // A step below 1 ms aborted with std::bad_alloc (exit 134), or ran for hours.
+    {"StepOfOneNanosecond", kTwoRows, Cfg::kWeb, {"--step", "1e-9"},
+     {"--step: bad value '1e-9'", "at least 1ms"}},
+    {"StepOfTenMicroseconds", kTwoRows, Cfg::kWeb, {"--step", "1e-5"},
+     {"--step: bad value '1e-5'", "at least 1ms"}},
+    // Rows far apart: too many steps to replay (ran "forever"), or, 1e300 s apart, a count that
+    // overflowed into "steps: 0" and exit 0.
+    {"RowsTerasecondsApart", "timestamp,value\n0,5\n1e12,6\n", Cfg::kWeb, {},
+     {"trace.csv: spans", "2000000000000 steps", "at most 100000000 steps", "--step", "--to", "--from"}},
+    {"RowsOneE300SecondsApart", "timestamp,value\n0,5\n1e300,6\n", Cfg::kWeb, {},
+     {"trace.csv: spans 2e+300 s", "at most 100000000 steps"}},
+    {"ToTooFarForTheStep", "timestamp,value\n0,5\n1e12,6\n", Cfg::kWeb, {"--to", "2e8"},
+     {"--to: bad value", "200000000 steps", "at most 100000000"}},
+    {"FromAfterTheLastStep", kTwoRows, Cfg::kWeb, {"--step", "60s", "--from", "90"},
+     {"--from: bad value '90'", "allowed: trace seconds in [0, 60]"}},
+    // A duration counts from the trace's start (here 1000): 5m is trace second 1300.
+    {"FromDurationPastTheEndOfALaterTrace", "timestamp,value\n1000,10\n1060,5\n", Cfg::kWeb, {"--from", "5m"},
+     {"--from: bad value '5m' (trace second 1300)", "[1000, 1120)", "below 120s"}},
+    // An explicitly empty output path wrote nothing and exited 0.
+    {"EmptyJsonPath", kTwoRows, Cfg::kWeb, {"--json", ""},
+     {"--json: bad value '': allowed: a file path, or - for standard output"},
+     {{"--timeline", "timeline.csv"}, {"--report", "report.html"}}},
+    {"EmptyTimelinePath", kTwoRows, Cfg::kWeb, {"--timeline", ""},
+     {"--timeline: bad value '': allowed: a file path, or - for standard output"},
+     {{"--report", "report.html"}, {"--json", "summary.json"}}},
+    {"EmptyReportPath", kTwoRows, Cfg::kWeb, {"--report", ""},
+     {"--report: bad value '': allowed: a file path, or - for standard output"},
+     {{"--timeline", "timeline.csv"}, {"--json", "summary.json"}}},
     // An unwritable output fails the run; the outputs that could be written must not remain.
     {"UnwritableTimeline", kTwoRows, Cfg::kWeb, {}, {"no-such-dir/timeline.csv"},
      {{"--timeline", "no-such-dir/timeline.csv"}, {"--report", "report.html"},
@@ -443,6 +472,101 @@ const WindowCase kWindows[] = {
 
 INSTANTIATE_TEST_SUITE_P(Cli, SimulateWindow, testing::ValuesIn(kWindows),
                          [](const auto& info) { return std::string(info.param.name); });
+
+// --from and --to between steps: the summary, the timeline and the arrivals describe the same
+// interval, [first step at or after --from, --to). Before, the JSON said from 15 while the
+// timeline started at 20 and the arrivals counted [20, 45).
+TEST_F(CliTest, SimulateFromBetweenStepsStartsEverythingAtTheNextStep) {
+  Write("config.yaml", Fixture("web.yaml"));
+  Write("trace.csv", kSmallTrace);  // 5 requests/s in [0, 60)
+  const Outcome r =
+      Tide({"simulate", "--config", "config.yaml", "--trace", "trace.csv", "--step", "10", "--from",
+            "15", "--to", "45", "--json", "-", "--timeline", "timeline.csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << r.out;
+  EXPECT_EQ(j["from"].get<double>(), 20);
+  EXPECT_EQ(j["to"].get<double>(), 45);
+  EXPECT_EQ(j["steps"].get<double>(), 3);
+  EXPECT_DOUBLE_EQ(j["arrivals"].get<double>(), 5 * 25.0);  // [20, 45)
+  const std::vector<std::string> lines = Lines(Read("timeline.csv"));
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[1].rfind("20,", 0), 0u) << lines[1];
+  EXPECT_EQ(lines[3].rfind("40,", 0), 0u) << lines[3];
+  EXPECT_NE(
+      r.err.find(
+          "--from 15 is between steps of 10s; the figures start at the next step, trace second 20"),
+      std::string::npos)
+      << r.err;
+}
+
+// A duration in --from/--to counts from the trace's start, as the help says; a plain number
+// is a trace second. Before, --from 2m on a trace starting at 1000 was second 120: rejected.
+TEST_F(CliTest, SimulateDurationsCountFromTheTraceStart) {
+  Write("config.yaml", Fixture("web.yaml"));
+  std::string trace = "timestamp,value\n";
+  for (int i = 0; i < 10; ++i) trace += std::to_string(1000 + 60 * i) + ",5\n";  // [1000, 1600)
+  Write("trace.csv", trace);
+  for (const auto& [from, to] : {std::pair{"2m", "9m"}, std::pair{"1120", "1540"}}) {
+    SCOPED_TRACE(from);
+    const Outcome r = Tide({"simulate", "--config", "config.yaml", "--trace", "trace.csv", "--step",
+                            "60s", "--from", from, "--to", to, "--json", "-"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << r.out;
+    EXPECT_EQ(j["from"].get<double>(), 1120);
+    EXPECT_EQ(j["to"].get<double>(), 1540);
+    EXPECT_EQ(j["steps"].get<double>(), 7);
+  }
+}
+
+// A load of 1e15 units' worth used to print a demand of -2147483648 and a negative theta_over.
+TEST_F(CliTest, SimulateNeverPrintsANegativeDemand) {
+  Write("config.yaml", Fixture("web.yaml"));
+  Write("trace.csv", "timestamp,value\n0,5\n1,1e15\n2,3\n");
+  const Outcome r = Tide({"simulate", "--config", "config.yaml", "--trace", "trace.csv", "--json",
+                          "-", "--timeline", "timeline.csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << r.out;
+  EXPECT_EQ(j["peak_demand"].get<double>(), 2147483647);
+  EXPECT_GT(j["mean_demand"].get<double>(), 0);
+  EXPECT_GE(j["theta_over"].get<double>(), 0);
+  EXPECT_GT(j["theta_under"].get<double>(), 0);
+  const std::vector<std::string> lines = Lines(Read("timeline.csv"));
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(Split(lines[2], ',')[2], "2147483647") << lines[2];
+  for (const std::string& line : lines) EXPECT_EQ(line.find(",-"), std::string::npos) << line;
+}
+
+// A metric or panic window of 1e9 s passed validate, then simulate hung or aborted.
+TEST_F(CliTest, WindowsLongerThanTheirBoundAreInvalid) {
+  const std::string metric = R"(groups:
+  - name: web
+    metrics: [{name: utilization, source: {signal: utilization, window: 1e9s}}]
+    policies: [{type: target_tracking, metric: utilization, target: 0.6}]
+)";
+  const std::string panic = R"(groups:
+  - name: web
+    metrics: [{name: utilization, source: {signal: utilization}}]
+    policies: [{type: target_tracking, metric: utilization, target: 0.6}]
+    behavior: {panic: {window: 1e9s}}
+)";
+  Write("metric.yaml", metric);
+  Write("panic.yaml", panic);
+  Write("trace.csv", kSmallTrace);
+  for (const auto& [file, text] :
+       {std::pair{"metric.yaml", "metrics[0].source.window: bad value '1e9s'"},
+        std::pair{"panic.yaml", "behavior.panic.window: bad value '1e9s'"}}) {
+    SCOPED_TRACE(file);
+    const Outcome v = Tide({"validate", file});
+    EXPECT_EQ(v.exit_code, 2) << v.err;
+    EXPECT_NE(v.err.find(text), std::string::npos) << v.err;
+    const Outcome sim = Tide({"simulate", "--config", file, "--trace", "trace.csv"});
+    EXPECT_EQ(sim.exit_code, 2) << sim.err;
+    EXPECT_NE(sim.err.find(text), std::string::npos) << sim.err;
+  }
+}
 
 // ---- real traces and the bundled example ----
 

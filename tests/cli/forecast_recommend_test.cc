@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -42,6 +43,26 @@ class ForecastRecommendCli : public ::testing::Test {
          "    evaluation_interval: 60s\n"
          "    metrics:\n      - {name: utilization, source: {type: simulated, signal: utilization}}\n"
          "    policies:\n      - {type: target_tracking, metric: utilization, target: 0.6}\n";
+    std::ofstream(dir_ / "one.csv") << "timestamp,value\n0,5\n";
+    std::ofstream(dir_ / "two.yaml")
+        << "groups:\n"
+           "  - name: web\n    metrics: [{name: utilization, source: {signal: utilization}}]\n"
+           "    policies: [{type: target_tracking, metric: utilization, target: 0.6}]\n"
+           "  - name: batch\n    metrics: [{name: utilization, source: {signal: utilization}}]\n"
+           "    policies: [{type: target_tracking, metric: utilization, target: 0.6}]\n";
+  }
+  // Writes a trace of `days` days at 5-minute rows: level x (1 + 0.8 sin(day) + noise of +/- 5 %),
+  // the noise from a fixed linear congruential sequence.
+  void WriteScaledTrace(const std::string& name, double level, int days = 3) {
+    std::ofstream t(dir_ / name);
+    t << "timestamp,value\n";
+    t.precision(17);
+    unsigned long long x = 12345;
+    for (int i = 0; i < days * 288; ++i) {
+      x = (6364136223846793005ULL * x + 1442695040888963407ULL);
+      const double noise = 0.1 * (static_cast<double>(x >> 11) / 9007199254740992.0 - 0.5);
+      t << i * 300 << "," << level * (1 + 0.8 * std::sin(i * 2 * M_PI / 288) + noise) << "\n";
+    }
   }
   void TearDown() override { fs::remove_all(dir_); }
   Out Tide(const std::string& args) {
@@ -94,28 +115,163 @@ TEST_P(ForecastRecommendBad, ExitsTwoNamingTheProblem) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, ForecastRecommendBad,
     ::testing::Values(
-        BadCase{"ForecastMissingTrace", "forecast --trace nope.csv --at 1d --csv x.csv", "nope.csv"},
-        BadCase{"ForecastUnknownModel", "forecast --trace trace.csv --at 2d --model prophet --csv x.csv", "prophet"},
+        BadCase{"ForecastMissingTrace", "forecast --trace nope.csv --at 1d --csv x.csv",
+                "nope.csv"},
+        BadCase{"ForecastUnknownModel",
+                "forecast --trace trace.csv --at 2d --model prophet --csv x.csv", "prophet"},
         BadCase{"ForecastAtBeyondTrace", "forecast --trace trace.csv --at 30d --csv x.csv", "--at"},
-        BadCase{"ForecastTooLittleHistory", "forecast --trace trace.csv --at 300 --csv x.csv", "needs at least 2"},
-        BadCase{"ForecastHorizonTooLong", "forecast --trace trace.csv --at 1d --horizon 30d --csv x.csv", "--horizon"},
-        BadCase{"RecommendBadSlo", "recommend --config group.yaml --trace trace.csv --slo 'tau_under=1' --out x.yaml",
+        BadCase{"ForecastTooLittleHistory", "forecast --trace trace.csv --at 300 --csv x.csv",
+                "needs at least 2"},
+        BadCase{"ForecastHorizonTooLong",
+                "forecast --trace trace.csv --at 1d --horizon 30d --csv x.csv", "--horizon"},
+        BadCase{"RecommendBadSlo",
+                "recommend --config group.yaml --trace trace.csv --slo 'tau_under=1' --out x.yaml",
                 "--slo"},
-        BadCase{"RecommendUnknownKey", "recommend --config group.yaml --trace trace.csv --slo 'latency<=1' --out x.yaml",
+        BadCase{"RecommendUnknownKey",
+                "recommend --config group.yaml --trace trace.csv --slo 'latency<=1' --out x.yaml",
                 "latency"},
         BadCase{"RecommendUnknownFamily",
-                "recommend --config group.yaml --trace trace.csv --slo 'tau_under<=1' --family magic --out x.yaml",
+                "recommend --config group.yaml --trace trace.csv --slo 'tau_under<=1' --family "
+                "magic --out x.yaml",
                 "--family"},
         BadCase{"RecommendBadFraction",
-                "recommend --config group.yaml --trace trace.csv --slo 'tau_under<=1' --train-fraction 2 --out x.yaml",
+                "recommend --config group.yaml --trace trace.csv --slo 'tau_under<=1' "
+                "--train-fraction 2 --out x.yaml",
                 "--train-fraction"},
         BadCase{"RecommendBadWarmup",
-                "recommend --config group.yaml --trace trace.csv --slo 'tau_under<=1' --train-warmup soon --out x.yaml",
+                "recommend --config group.yaml --trace trace.csv --slo 'tau_under<=1' "
+                "--train-warmup soon --out x.yaml",
                 "--train-warmup: bad value 'soon'"},
         BadCase{"RecommendWarmupOverTraining",
-                "recommend --config group.yaml --trace trace.csv --slo 'tau_under<=1' --train-warmup 60d --out x.yaml",
-                "shorter than the training part"}),
+                "recommend --config group.yaml --trace trace.csv --slo 'tau_under<=1' "
+                "--train-warmup 60d --out x.yaml",
+                "shorter than the training part"},
+        // A step below 1 ms aborted with std::bad_alloc.
+        BadCase{"RecommendStepOfOneNanosecond",
+                "recommend --config group.yaml --trace trace.csv --slo 'tau_under<=1' --step 1e-9 "
+                "--out x.yaml",
+                "--step: bad value '1e-9': allowed: a duration of at least 1ms"},
+        // A tiny fraction blamed --train-warmup, which was never given.
+        BadCase{"RecommendFractionTooSmall",
+                "recommend --config group.yaml --trace trace.csv --slo 'tau_under<=1' "
+                "--train-fraction 0.0001 --out x.yaml",
+                "--train-fraction: bad value '0.0001': on trace.csv"},
+        // A fraction near 1 scored a 1 s held-back part as meeting the SLO at cost 0.
+        BadCase{"RecommendFractionTooLarge",
+                "recommend --config group.yaml --trace trace.csv --slo 'tau_under<=1' "
+                "--train-fraction 0.9999 --out x.yaml",
+                "held-back part of 26s; the scored training part and the held-back part must each "
+                "be at least 10m"},
+        BadCase{"RecommendOneRowTrace",
+                "recommend --config group.yaml --trace one.csv --slo 'tau_under<=1' --out x.yaml",
+                "--train-fraction: bad value '0.5': one.csv spans 1s, too short to split"},
+        // An explicitly empty output path wrote nothing and exited 0.
+        BadCase{"RecommendEmptyOut",
+                "recommend --config group.yaml --trace trace.csv --slo 'tau_under<=1' --out ''",
+                "--out: bad value '': allowed: a file path, or - for standard output"},
+        BadCase{"RecommendEmptyJson",
+                "recommend --config group.yaml --trace trace.csv --slo 'tau_under<=1' --json ''",
+                "--json: bad value '': allowed: a file path, or - for standard output"},
+        BadCase{"ForecastEmptyCsv", "forecast --trace trace.csv --at 2d --csv ''",
+                "--csv: bad value '': allowed: a file path, or - for standard output"},
+        BadCase{"ForecastEmptyJson", "forecast --trace trace.csv --at 2d --json ''",
+                "--json: bad value '': allowed: a file path, or - for standard output"},
+        // --backtest ignored --at and --horizon silently.
+        BadCase{"BacktestWithAt", "forecast --trace trace.csv --backtest --at 2d --csv x.csv",
+                "--at: does not apply with --backtest"},
+        BadCase{"BacktestWithHorizon",
+                "forecast --trace trace.csv --backtest --horizon 1h --csv x.csv",
+                "--horizon: does not apply with --backtest"},
+        BadCase{"BacktestUnknownModel",
+                "forecast --trace trace.csv --backtest --model prophet --csv x.csv", "prophet"},
+        // Recommend lists the groups as simulate does.
+        BadCase{"RecommendNoGroupAmongSeveral",
+                "recommend --config two.yaml --trace trace.csv --slo 'tau_under<=1'",
+                "two.yaml: has 2 groups; choose one with --group; allowed: web, batch"},
+        BadCase{"RecommendUnknownGroup",
+                "recommend --config two.yaml --trace trace.csv --slo 'tau_under<=1' --group nope",
+                "--group: bad value 'nope': no such group in two.yaml; allowed: web, batch"}),
     [](const auto& info) { return std::string(info.param.name); });
+
+// Values far from a natural level used to give an all-zero forecast (auto, regression) or
+// bounds equal to the mean (ets) from about 1e160 on, with exit 0 and no note. Now the forecast
+// is the one of the same series at a natural level, scaled.
+TEST_F(ForecastRecommendCli, ForecastOfHugeValuesIsNeitherZeroNorFlat) {
+  for (double level : {1e180, 1e200}) {
+    SCOPED_TRACE(level);
+    WriteScaledTrace("big.csv", level);
+    for (const char* model : {"auto", "regression", "ets"}) {
+      SCOPED_TRACE(model);
+      Out r =
+          Tide(std::string("forecast --trace big.csv --at 2d --horizon 2h --csv fc.csv --model ") +
+               model);
+      ASSERT_EQ(r.code, 0) << r.err;
+      std::istringstream in(Slurp(dir_ / "fc.csv"));
+      std::string line;
+      std::getline(in, line);
+      int rows = 0;
+      while (std::getline(in, line)) {
+        ++rows;
+        double t, mean, lo80, hi80, lo95, hi95;
+        ASSERT_EQ(std::sscanf(line.c_str(), "%lf,%lf,%lf,%lf,%lf,%lf", &t, &mean, &lo80, &hi80,
+                              &lo95, &hi95),
+                  6);
+        EXPECT_GT(mean, 0.1 * level) << line;
+        EXPECT_LT(mean, 2 * level) << line;
+        EXPECT_GT(hi95, mean) << line;
+        EXPECT_LT(lo95, mean) << line;
+      }
+      EXPECT_EQ(rows, 24);
+    }
+  }
+}
+
+// --backtest honours --model (only that model), --csv and --json (the table in that form).
+TEST_F(ForecastRecommendCli, BacktestHonoursModelCsvAndJson) {
+  Out r = Tide(
+      "forecast --trace trace.csv --backtest --model moving_average --csv bt.csv --json bt.json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "");
+  std::istringstream csv(Slurp(dir_ / "bt.csv"));
+  std::string header, row, extra;
+  std::getline(csv, header);
+  EXPECT_EQ(header.rfind("model,origins,mase_1h,mase_24h,", 0), 0u) << header;
+  ASSERT_TRUE(std::getline(csv, row));
+  EXPECT_EQ(row.rfind("moving_average,1,", 0), 0u) << row;
+  EXPECT_FALSE(std::getline(csv, extra)) << "only the model asked for: " << extra;
+  const std::string json = Slurp(dir_ / "bt.json");
+  EXPECT_NE(json.find("\"model\": \"moving_average\""), std::string::npos) << json;
+  EXPECT_EQ(json.find("\"model\": \"ets\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"mase\""), std::string::npos) << json;
+  // Without --csv or --json: the table on stdout, one row per model asked for.
+  r = Tide("forecast --trace trace.csv --backtest --model moving_average");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("moving_average"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("seasonal_naive_daily"), std::string::npos) << r.out;
+}
+
+// Predictive variants need a day of history: on a shorter training part they never forecast,
+// which the search now says (stderr and JSON) instead of listing identical rows silently.
+TEST_F(ForecastRecommendCli, RecommendNotesThatPredictiveVariantsCannotForecastOnAShortTrace) {
+  Out r = Tide(
+      "recommend --config group.yaml --trace trace.csv --slo 'tau_under<=5' --family predictive "
+      "--train-fraction 0.3 --step 60s --json result.json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(
+      r.err.find(
+          "tide recommend: note: predictive variants need 1d of history before they forecast"),
+      std::string::npos)
+      << r.err;
+  const std::string json = Slurp(dir_ / "result.json");
+  EXPECT_NE(json.find("\"notes\": [\n    \"predictive variants need 1d of history"),
+            std::string::npos)
+      << json;
+  r = Tide(
+      "recommend --config group.yaml --trace trace.csv --slo 'tau_under<=5' --family reactive "
+      "--train-fraction 0.3 --step 60s");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err.find("note:"), std::string::npos) << r.err;
+}
 
 TEST_F(ForecastRecommendCli, RecommendWritesAReadyConfig) {
   Out r = Tide("recommend --config group.yaml --trace trace.csv --slo 'tau_under<=5' --family reactive "

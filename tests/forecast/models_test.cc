@@ -239,6 +239,54 @@ TEST(Models, ForecastsNeverNegative) {
   }
 }
 
+TEST(Rescale, LevelExponentOnlyOutsideTheNaturalRange) {
+  EXPECT_EQ(LevelExponent({}), 0);
+  EXPECT_EQ(LevelExponent({0, 0}), 0);
+  EXPECT_EQ(LevelExponent({0.75, NAN, 0.75}), 0);
+  EXPECT_EQ(LevelExponent({1e-6, 2e-6}), 0);  // inside [2^-20, 2^40]
+  EXPECT_EQ(LevelExponent({1e12, 1e12}), 0);
+  EXPECT_EQ(LevelExponent({0.75 * std::ldexp(1.0, 500)}), 500);  // level 0.75 x 2^500 -> 2^0
+  EXPECT_EQ(LevelExponent({std::ldexp(0.75, -600), std::ldexp(0.75, -600)}), -600);
+  // Near the largest double: the sum must not overflow.
+  EXPECT_EQ(LevelExponent(std::vector<double>(1000, 1.7e308)), 1024);
+}
+
+// A series far from a natural level is forecast as the same series at level ~1, scaled back:
+// exact for a power of two. Before, at a level near 1e180 every model printed zeros (and
+// near 1e154 every bound equalled the mean).
+TEST(Models, ForecastsAreScaleInvariantFarFromANaturalLevel) {
+  Series base = Synthetic(9, 0.75, 0.2, 0.02, 5);  // mean level ~0.75: fitted as it is
+  for (int e : {598, 512, -700}) {                 // 2^598 ~ 1e180, 2^512 ~ 1.3e154
+    Series scaled = base;
+    for (double& v : scaled.values) v = std::ldexp(v, e);
+    for (const std::string& name : ModelNames()) {
+      SCOPED_TRACE(name + " at 2^" + std::to_string(e));
+      auto a = MakeModel(name), b = MakeModel(name);
+      ASSERT_TRUE(a.ok() && b.ok());
+      ASSERT_TRUE((*a)->Fit(base).ok());
+      ASSERT_TRUE((*b)->Fit(scaled).ok());
+      const Forecast fa = (*a)->Predict(36), fb = (*b)->Predict(36);
+      EXPECT_EQ(fa.model, fb.model);
+      ASSERT_EQ(fa.mean.size(), fb.mean.size());
+      for (size_t k = 0; k < fa.mean.size(); ++k) {
+        EXPECT_EQ(fb.mean[k], std::ldexp(fa.mean[k], e)) << k;
+        EXPECT_EQ(fb.lo95[k], std::ldexp(fa.lo95[k], e)) << k;
+        EXPECT_EQ(fb.hi95[k], std::ldexp(fa.hi95[k], e)) << k;
+        EXPECT_GT(fb.mean[k], 0) << k;
+        EXPECT_GT(fb.hi95[k], fb.mean[k]) << k;
+      }
+    }
+  }
+}
+
+TEST(Seasonality, ScaleInvariant) {
+  Series s = Synthetic(15, 100, 40, 3, 2, 0.5);
+  const std::vector<int> want = DetectSeasonality(s);
+  ASSERT_FALSE(want.empty());
+  for (double& v : s.values) v *= 1e180;
+  EXPECT_EQ(DetectSeasonality(s), want);
+}
+
 TEST(Models, UnknownNameListsAllowed) {
   auto m = MakeModel("arima");
   ASSERT_FALSE(m.ok());

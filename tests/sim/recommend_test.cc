@@ -183,6 +183,70 @@ TEST(Recommend, SaysWhenNothingMeetsAndNamesTheClosest) {
   EXPECT_GT(r->candidates[r->closest].shortfall, 0);
 }
 
+// Both scored parts must hold kMinScoredIntervals evaluations: a tiny fraction used to blame
+// --train-warmup (never given) and a fraction near 1 scored a 1 s held-back part as meeting
+// the SLO at cost 0. Base() evaluates every 30 s: each part needs 300 s.
+TEST(Recommend, EachScoredPartHoldsTenEvaluationIntervals) {
+  auto slo = ParseSlo("tau_under<=5");
+  ASSERT_TRUE(slo.ok());
+  RecommendOptions opt;
+  opt.family = "reactive";
+  opt.step = 10;
+  for (double fraction : {0.0001, 0.003, 0.9999, 0.999}) {
+    opt.train_fraction = fraction;
+    auto r = Recommend(Base(), Wave(), *slo, opt);
+    ASSERT_FALSE(r.ok()) << fraction;
+    EXPECT_EQ(r.status().exit_code(), 2);
+    const std::string& m = r.status().message();
+    EXPECT_EQ(m.rfind(fmt::format("--train-fraction: bad value '{}': on wave.csv", fraction), 0),
+              0u)
+        << m;
+    EXPECT_NE(m.find("at least 300s (10 evaluation intervals of 30s)"), std::string::npos) << m;
+    EXPECT_NE(m.find("allowed: a number in [0.0036, 0.9982]"), std::string::npos) << m;
+    EXPECT_EQ(m.find("--train-warmup"), std::string::npos) << m;
+  }
+  opt.train_fraction = 0.008;  // 1380 s of training (690 scored), the rest held back
+  EXPECT_TRUE(Recommend(Base(), Wave(), *slo, opt).ok());
+  // A one-row trace is too short to split at all.
+  Trace one;
+  one.path = "one.csv";
+  one.t = {0};
+  one.value = {5};
+  opt.train_fraction = 0.5;
+  auto r = Recommend(Base(), one, *slo, opt);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message().rfind(
+                "--train-fraction: bad value '0.5': one.csv spans 1s, too short to split", 0),
+            0u)
+      << r.status().message();
+}
+
+// Predictive variants cannot forecast before a day of history: on a shorter training part the
+// search says so instead of listing identical rows that never forecast.
+TEST(Recommend, NotesThatPredictiveVariantsNeedADayOfHistory) {
+  auto slo = ParseSlo("tau_under<=5");
+  ASSERT_TRUE(slo.ok());
+  RecommendOptions opt;
+  opt.step = 60;
+  opt.family = "predictive";
+  auto r = Recommend(Base(), Wave(), *slo, opt);  // two days: a 1 d training part
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_EQ(r->notes.size(), 1u);
+  EXPECT_NE(r->notes[0].find("predictive variants need 1d of history before they forecast"),
+            std::string::npos)
+      << r->notes[0];
+  EXPECT_NE(r->notes[0].find("wave.csv is 1d long"), std::string::npos) << r->notes[0];
+  opt.family = "reactive";
+  r = Recommend(Base(), Wave(), *slo, opt);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->notes.empty());
+  opt.family = "predictive";
+  opt.train_fraction = 0.75;  // 36 h of training: the forecast starts after the first day
+  r = Recommend(Base(), Wave(), *slo, opt);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->notes.empty()) << r->notes[0];
+}
+
 TEST(Recommend, RejectsBadOptions) {
   auto slo = ParseSlo("tau_under<=1");
   RecommendOptions opt;

@@ -3,8 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <climits>
 #include <random>
 #include <sstream>
+#include <utility>
 
 #include "testing/groups.h"
 
@@ -139,6 +141,126 @@ TEST(Simulator, RejectsBadOptions) {
   r = Simulate(GoldenGroup(), GoldenTrace(), opt);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("--from"), std::string::npos);
+}
+
+TEST(Simulator, RejectsAStepBelowOneMillisecond) {
+  for (double step : {1e-9, 1e-7, 1e-5, 0.0009}) {
+    SimOptions opt;
+    opt.step = step;
+    auto r = Simulate(GoldenGroup(), GoldenTrace(), opt);
+    ASSERT_FALSE(r.ok()) << step;
+    EXPECT_EQ(r.status().exit_code(), 2);
+    EXPECT_NE(r.status().message().find("--step"), std::string::npos) << r.status().message();
+    EXPECT_NE(r.status().message().find("1 ms"), std::string::npos) << r.status().message();
+  }
+  SimOptions opt;
+  opt.step = kMinStep;
+  EXPECT_TRUE(Simulate(GoldenGroup(), GoldenTrace(), opt).ok());
+}
+
+// A replay longer than kMaxSteps is refused before it starts (it used to run for days, or
+// report 0 steps when the count overflowed).
+TEST(Simulator, RejectsMoreThanTheMaximumNumberOfSteps) {
+  for (double gap : {1e12, 1e300}) {
+    Trace t;
+    t.path = "far.csv";
+    t.t = {0, gap};
+    t.value = {5, 6};
+    t.last_interval = gap;
+    auto r = Simulate(GoldenGroup(), t, SimOptions{});
+    ASSERT_FALSE(r.ok()) << gap;
+    EXPECT_EQ(r.status().exit_code(), 2);
+    const std::string& m = r.status().message();
+    EXPECT_EQ(m.rfind("far.csv: spans", 0), 0u) << m;
+    EXPECT_NE(m.find("--step"), std::string::npos) << m;
+    EXPECT_NE(m.find("at most 100000000 steps"), std::string::npos) << m;
+    EXPECT_EQ(CheckReplay(GoldenGroup(), t, SimOptions{}).message(), m);
+  }
+  Trace t;
+  t.path = "far.csv";
+  t.t = {0, 1e12};
+  t.value = {5, 6};
+  t.last_interval = 1e12;
+  SimOptions opt;
+  opt.to = 2e8;  // 2e8 steps of 1 s
+  auto r = Simulate(GoldenGroup(), t, opt);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("--to: bad value '200000000'"), std::string::npos)
+      << r.status().message();
+  EXPECT_NE(r.status().message().find("200000000 steps"), std::string::npos)
+      << r.status().message();
+  opt.to = 1e8;  // exactly the limit: accepted (checked only, not replayed)
+  EXPECT_TRUE(CheckReplay(GoldenGroup(), t, opt).ok());
+}
+
+TEST(Simulator, RejectsAWindowOfMoreThanTenMillionSteps) {
+  config::Group g = GoldenGroup();
+  g.metrics[0].source.window = 86400;
+  SimOptions opt;
+  opt.step = 0.001;
+  auto r = Simulate(g, GoldenTrace(), opt);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("--step: bad value '0.001s'"), std::string::npos)
+      << r.status().message();
+  EXPECT_NE(r.status().message().find("metric 'rps'"), std::string::npos) << r.status().message();
+  opt.step = 0.01;  // 8.64 million samples
+  EXPECT_TRUE(CheckReplay(g, GoldenTrace(), opt).ok());
+  g.metrics[0].source.window = 1;
+  g.behavior.panic = config::Panic{};
+  g.behavior.panic->window = 86400;
+  opt.step = 0.001;
+  r = Simulate(g, GoldenTrace(), opt);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("panic window"), std::string::npos) << r.status().message();
+}
+
+// --from between two steps: the figures, the arrivals and the timeline all start at the next
+// step, and the summary says so.
+TEST(Simulator, FromBetweenStepsStartsAtTheNextStep) {
+  SimOptions opt;
+  opt.step = 2;
+  opt.from = 1;  // steps start at 0, 2, 4
+  std::string timeline;
+  opt.timeline = [&](std::string_view chunk) { timeline += chunk; };
+  auto r = Simulate(GoldenGroup(), GoldenTrace(), opt);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_DOUBLE_EQ(r->summary.from, 2);
+  EXPECT_DOUBLE_EQ(r->summary.to, 6);
+  EXPECT_EQ(r->summary.steps, 2);
+  EXPECT_DOUBLE_EQ(r->summary.arrivals, 30 + 30 + 10 + 10);  // [2, 6)
+  std::istringstream in(timeline);
+  std::string line, first;
+  std::getline(in, line);  // header
+  std::getline(in, first);
+  EXPECT_EQ(first.substr(0, 2), "2,") << timeline;
+  opt.from = 5;  // no step starts in [5, 6)
+  r = Simulate(GoldenGroup(), GoldenTrace(), opt);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("--from: bad value '5'"), std::string::npos)
+      << r.status().message();
+  EXPECT_NE(r.status().message().find("[0, 4]"), std::string::npos) << r.status().message();
+}
+
+// A demand past INT_MAX units saturates: never a negative demand or theta_over.
+TEST(Simulator, DemandPastIntMaxSaturates) {
+  for (auto [load, capacity] : {std::pair{1e15, 1.0}, std::pair{5.0, 1e-300}}) {
+    config::Group g = GoldenGroup();
+    g.model.capacity_per_unit = capacity;
+    g.policies[0].target_tracking.target = capacity;
+    Trace t = GoldenTrace();
+    t.value[2] = load;
+    std::string timeline;
+    SimOptions opt;
+    opt.timeline = [&](std::string_view chunk) { timeline += chunk; };
+    auto r = Simulate(g, t, opt);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    EXPECT_EQ(r->summary.peak_demand, INT_MAX) << load << " " << capacity;
+    EXPECT_GT(r->summary.mean_demand, 0);
+    EXPECT_GE(r->summary.theta_over, 0);
+    EXPECT_GT(r->summary.theta_under, 0);
+    EXPECT_GE(r->summary.oracle_cost, 0);
+    EXPECT_EQ(timeline.find(",-"), std::string::npos) << timeline;
+  }
 }
 
 TEST(Simulator, Deterministic) {
