@@ -208,6 +208,13 @@ void Decide(const config::Group& g, const Inputs& in, GroupState& st, Decision* 
     down_rules.stabilization_window = 0;
     down = &down_rules;
   }
+  // The capacity running when the group is first decided counts as a recommendation, as in
+  // the HPA: a first reading below it waits out the scale-down window like any later one
+  // instead of scaling down at once (and a scale-up window, when set, holds the same way).
+  if (!st.stabilization_seeded) {
+    st.recommendations.push_back({in.now, in.current});
+    st.stabilization_seeded = true;
+  }
   const int stabilized = Stabilize(b.scale_up, *down, in.current, v, in.now, &st.recommendations);
   if (stabilized != v) {
     d.reason = v > in.current ? Reason::kScaleUpStabilized : Reason::kScaleDownStabilized;

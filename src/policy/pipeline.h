@@ -48,6 +48,10 @@ class GroupState {
 
   // Everything below is the pipeline's memory; drivers persist and restore it.
   std::deque<TimedRecommendation> recommendations;  // within the longest stabilization window
+  // Whether `recommendations` got its first entry, the capacity running when the pipeline
+  // first decided (Kubernetes' HPA, recordInitialRecommendation). Not persisted: after a
+  // restart the window is seeded again, as the HPA controller does after its own restart.
+  bool stabilization_seeded = false;
   std::deque<ScaleEvent> scale_ups;                 // within the longest rate period
   std::deque<ScaleEvent> scale_downs;
   double last_scale_up = -std::numeric_limits<double>::infinity();

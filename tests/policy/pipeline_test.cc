@@ -134,6 +134,24 @@ TEST(Pipeline, DefaultBehaviorStabilizesScaleDownFor300s) {
   EXPECT_EQ(Eval(g, st, 300, 10, {Ok(0.1, 300)}).desired, 2);
 }
 
+// As the HPA seeds a target's window with its current replicas (recordInitialRecommendation),
+// the first decision's low reading waits out the scale-down window too: 5 running units are
+// not dropped to 1 on the first evaluation, but after 300 s. A scale-up is not held.
+TEST(Pipeline, TheFirstDecisionWaitsOutTheScaleDownWindowFromTheCurrentCapacity) {
+  auto g = MakeGroup(0, 100);
+  g.policies = {TargetTracking(0, 0.5)};
+  GroupState st;
+  Decision d = Eval(g, st, 0, 5, {Ok(0.1, 0)});  // wants 1
+  EXPECT_EQ(d.recommended, 1);
+  EXPECT_EQ(d.desired, 5);
+  EXPECT_EQ(d.reason, Reason::kScaleDownStabilized);
+  for (double t = 15; t < 300; t += 15) EXPECT_EQ(Eval(g, st, t, 5, {Ok(0.1, t)}).desired, 5) << t;
+  EXPECT_EQ(Eval(g, st, 300, 5, {Ok(0.1, 300)}).desired, 1);
+
+  GroupState fresh;
+  EXPECT_EQ(Eval(g, fresh, 0, 5, {Ok(2.0, 0)}).desired, 10);  // up at once (no up window)
+}
+
 TEST(Pipeline, DefaultScaleUpRateLimit) {
   auto g = MakeGroup(1, 100);
   g.policies = {TargetTracking(0, 0.5)};
@@ -184,6 +202,35 @@ TEST(Pipeline, ClampToMinAndMax) {
   d = Eval(g, st, 15, 5, {Ok(0.01, 15)});
   EXPECT_EQ(d.desired, 3);
   EXPECT_EQ(d.reason, Reason::kTooFewUnits);
+}
+
+// Proposals past INT_MAX saturate and are clamped to max: a tiny average-value target used to
+// read as "no data" (the cast gave INT_MIN) and a step change of 2147483647 wrapped to a
+// negative capacity, clamped up to min ("too few units").
+TEST(Pipeline, ProposalsPastIntMaxScaleUpToMax) {
+  auto g = MakeGroup(2, 40);
+  g.behavior = Unlimited();
+  g.policies = {TargetTracking(0, 1e-9, 0.1, config::TargetType::kAverageValue)};
+  GroupState st;
+  Decision d = Eval(g, st, 0, 6, {Ok(5.0, 0)});
+  EXPECT_EQ(d.desired, 40);
+  EXPECT_EQ(d.reason, Reason::kTooManyUnits);
+
+  config::Policy step;
+  step.name = "step";
+  step.kind = config::PolicyKind::kStep;
+  step.step.metric = 0;
+  step.step.threshold = 0.5;
+  config::StepAdjustment up;
+  up.lower = 0;
+  up.type = config::AdjustmentType::kChangeInCapacity;
+  up.value = 2147483647;
+  step.step.steps = {up};
+  g.policies = {step};
+  GroupState st2;
+  d = Eval(g, st2, 0, 6, {Ok(0.9, 0)});
+  EXPECT_EQ(d.desired, 40);
+  EXPECT_EQ(d.reason, Reason::kTooManyUnits);
 }
 
 TEST(Pipeline, PanicScalesUpAndNeverDownUntilStable) {
