@@ -381,13 +381,15 @@ nlohmann::json GroupRunner::Summary() const {
           {"utilization_basis", basis},
           {"desired", evaluated_ ? last_.desired : fleet_.current()},
           {"current", fleet_.current()},
-          {"ready", fleet_.warm()},
+          {"ready",
+           ReadyUnits(0)},  // what the pipeline read: the ready_metric's count when there is one
           {"min", cfg_.capacity.min},
           {"max", cfg_.capacity.max},
           {"evaluation_interval", cfg_.evaluation_interval},
           {"paused", paused_},
           {"dry_run", dry_run_},
-          {"override", override_ ? nlohmann::json{{"desired", override_->desired}, {"expires_at", override_->expires_at}}
+          {"override", override_ ? nlohmann::json{{"desired", override_->desired},
+                                                  {"expires_at", override_->expires_at}}
                                  : nlohmann::json(nullptr)},
           {"actuator", actuator_->Describe()},
           {"endpoint", endpoint.empty() ? nlohmann::json(nullptr) : nlohmann::json(endpoint)},
@@ -401,7 +403,7 @@ GroupRunner::Gauges GroupRunner::gauges() const {
   std::lock_guard<std::mutex> l(mu_);
   g.current = fleet_.current();
   g.desired = evaluated_ ? last_.desired : g.current;
-  g.ready = fleet_.warm();
+  g.ready = ReadyUnits(0);
   g.paused = paused_;
   g.reason = evaluated_ ? policy::ReasonName(last_.reason) : "";
   if (evaluated_) {

@@ -112,6 +112,24 @@ TEST(Controller, ScalesOutOnRisingLoadAndInAfterTheWindow) {
   EXPECT_EQ(scale, rig.Applied());
 }
 
+// The API's and /metrics' "ready" is what the pipeline read: the ready_metric's count when the
+// group names one, not the startup model's (it showed 5 ready while the metric read 2).
+TEST(Controller, ReadyIsTheReadyMetricsCountWhenTheGroupNamesOne) {
+  Rig rig;
+  auto cfg = rig.Config(5, 20);
+  cfg.groups[0].ready_metric = "rps";  // the fake source gives every metric the same reading
+  auto c = rig.Make(cfg);
+  rig.Load(2);
+  c->Tick(rig.clock.Now());
+  auto g = c->GetGroup("web", 1);
+  ASSERT_TRUE(g.ok());
+  EXPECT_EQ((*g)["current"], 5);
+  EXPECT_EQ((*g)["ready"], 2);
+  EXPECT_EQ(c->ListGroups()[0]["ready"], 2);
+  EXPECT_NE(c->MetricsText().find("tide_group_ready{group=\"web\"} 2"), std::string::npos)
+      << c->MetricsText();
+}
+
 TEST(Controller, SourceDownNeverScalesInAndFallbackThenRecovers) {
   Rig rig;
   auto c = rig.Make(rig.Config());
