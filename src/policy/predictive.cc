@@ -1,11 +1,12 @@
 #include "policy/predictive.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 
-#include <fmt/format.h>
-
 #include "core/duration.h"
+#include "policy/recommend.h"  // SaturateUnits
 
 namespace tide::policy {
 namespace {
@@ -163,8 +164,8 @@ PredictiveProposal ProposePredictive(const config::Group& g, const config::Predi
     return out;
   }
   out.forecast = need;
-  int desired = static_cast<int>(std::ceil(need / (p.target * g.model.capacity_per_unit) - 1e-9));
-  const int cap = current + static_cast<int>(std::ceil(p.max_change * std::max(current, 1)));
+  int desired = SaturateUnits(std::ceil(need / (p.target * g.model.capacity_per_unit) - 1e-9));
+  const int cap = SaturateUnits(current + std::ceil(p.max_change * std::max(current, 1)));
   if (desired > cap) desired = cap;
   out.desired = desired;
   if (s->open) {

@@ -4,6 +4,8 @@
 #include <climits>
 #include <cmath>
 
+#include "policy/recommend.h"  // SaturateUnits
+
 namespace tide::policy {
 namespace {
 
@@ -30,10 +32,10 @@ int ScaleUpLimit(const config::ScalingRules& rules, int current, const std::dequ
   long long result = pick_max ? LLONG_MIN : LLONG_MAX;
   for (const auto& p : rules.policies) {
     const int start = PeriodStart(current, p, ups, downs, now);
-    long long proposed =
-        p.type == config::RateType::kUnits
-            ? start + static_cast<long long>(std::ceil(p.value - 1e-9))
-            : static_cast<long long>(std::ceil(start * (1 + p.value / 100.0) - 1e-9));
+    // In double, then saturated: a policy value of 1e300 is a cast out of range otherwise.
+    const long long proposed = SaturateUnits(p.type == config::RateType::kUnits
+                                                 ? start + std::ceil(p.value - 1e-9)
+                                                 : std::ceil(start * (1 + p.value / 100.0) - 1e-9));
     result = pick_max ? std::max(result, proposed) : std::min(result, proposed);
   }
   // Units added earlier in the period can push the limit below current: hold, never shrink.
@@ -50,10 +52,9 @@ int ScaleDownLimit(const config::ScalingRules& rules, int current,
   long long result = largest_change ? LLONG_MAX : LLONG_MIN;
   for (const auto& p : rules.policies) {
     const int start = PeriodStart(current, p, ups, downs, now);
-    long long proposed =
-        p.type == config::RateType::kUnits
-            ? start - static_cast<long long>(std::floor(p.value + 1e-9))
-            : static_cast<long long>(std::floor(start * (1 - p.value / 100.0) + 1e-9));
+    const long long proposed = SaturateUnits(
+        p.type == config::RateType::kUnits ? start - std::floor(p.value + 1e-9)
+                                           : std::floor(start * (1 - p.value / 100.0) + 1e-9));
     result = largest_change ? std::min(result, proposed) : std::max(result, proposed);
   }
   return static_cast<int>(std::clamp<long long>(result, 0, current));

@@ -2,6 +2,8 @@
 // examples of the Kubernetes HPA documentation ("Configurable scaling behavior").
 #include <gtest/gtest.h>
 
+#include <climits>
+
 #include "policy/rate_limit.h"
 #include "policy/stabilize.h"
 
@@ -66,6 +68,15 @@ TEST(RateLimit, HpaDefaultsScaleUp) {
   EXPECT_EQ(ScaleUpLimit(defaults.scale_up, 10, none, none, 0), 20);
   // Default scale-down: -100 % per 15 s -> anything down to 0.
   EXPECT_EQ(ScaleDownLimit(defaults.scale_down, 10, none, none, 0), 0);
+}
+
+// A policy value past what an int holds saturates (a cast of 1e300 to long long was undefined).
+TEST(RateLimit, HugePolicyValuesSaturate) {
+  std::deque<ScaleEvent> none;
+  EXPECT_EQ(ScaleUpLimit(Rules(0, {{RT::kUnits, 1e300, 15}}), 10, none, none, 0), INT_MAX);
+  EXPECT_EQ(ScaleUpLimit(Rules(0, {{RT::kPercent, 1e300, 15}}), 10, none, none, 0), INT_MAX);
+  EXPECT_EQ(ScaleDownLimit(Rules(0, {{RT::kUnits, 1e300, 15}}), 10, none, none, 0), 0);
+  EXPECT_EQ(ScaleDownLimit(Rules(0, {{RT::kPercent, 1e300, 15}}), 10, none, none, 0), 0);
 }
 
 TEST(RateLimit, EventsInsidePeriodCountAgainstIt) {
