@@ -40,9 +40,10 @@ std::string DefaultErrorMessage(int status, const httplib::Request& req) {
              "method)";
     case 404:
       return fmt::format(
-          "no endpoint {} {}; endpoints: GET /healthz, /readyz, /metrics, /api/v1/groups, "
-          "/api/v1/groups/{{name}}, /api/v1/events; POST /api/v1/groups/{{name}}/pause, "
-          "/resume, /override, /api/v1/reload",
+          "no endpoint {} {}; endpoints: GET / (the dashboard), /healthz, /readyz, /metrics, "
+          "/api/v1/groups, /api/v1/groups/{{name}}, /api/v1/groups/{{name}}/series, "
+          "/api/v1/groups/{{name}}/outlook, /api/v1/events, /api/v1/alerts; POST "
+          "/api/v1/groups/{{name}}/pause, /resume, /override, /api/v1/reload",
           req.method, ShowPath(req.path));
     case 413:
       return fmt::format("request body larger than {} bytes (64 KiB)", kMaxBodyBytes);

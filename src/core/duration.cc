@@ -84,7 +84,13 @@ std::string FormatDuration(double s) {
   if (s != 0 && std::fmod(s, 86400) == 0) return fmt::format("{}d", s / 86400);
   if (s != 0 && std::fmod(s, 3600) == 0) return fmt::format("{}h", s / 3600);
   if (s != 0 && std::fmod(s, 60) == 0 && std::fabs(s) >= 600) return fmt::format("{}m", s / 60);
-  return fmt::format("{}s", s);
+  if (s == std::floor(s)) return fmt::format("{}s", s);
+  // A measured span (185.99575662612915 s) reads to the millisecond: 185.996s.
+  if (std::fabs(s) < 0.001) return fmt::format("{:.3g}s", s);
+  std::string t = fmt::format("{:.3f}", s);
+  while (t.back() == '0') t.pop_back();
+  if (t.back() == '.') t.pop_back();
+  return t + "s";
 }
 
 Result<double> ParseTimestamp(std::string_view text) {

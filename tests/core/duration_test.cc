@@ -45,5 +45,14 @@ TEST(ParseDuration, RefusesMoreThanACentury) {
   }
 }
 
+TEST(FormatDuration, WholeUnitsAndMeasuredSpans) {
+  EXPECT_EQ(FormatDuration(300), "300s");
+  EXPECT_EQ(FormatDuration(3600), "1h");
+  EXPECT_EQ(FormatDuration(86400 * 2), "2d");
+  EXPECT_EQ(FormatDuration(185.99575662612915), "185.996s");  // was 185.99575662612915s
+  EXPECT_EQ(FormatDuration(0.5), "0.5s");
+  EXPECT_EQ(FormatDuration(0.0001), "0.0001s");
+}
+
 }  // namespace
 }  // namespace tide
