@@ -48,7 +48,11 @@ class PlaneAdapter : public api::ControlPlane {
   Status Pause(const std::string& g) override { return c_->Pause(g, true); }
   Status Resume(const std::string& g) override { return c_->Pause(g, false); }
   Status Override(const std::string& g, int d, double exp) override { return c_->Override(g, d, exp); }
-  Status Reload() override { return c_->Reload(); }
+  Status Reload() override {  // logged as a SIGHUP reload is
+    Status s = c_->Reload();
+    std::fprintf(stderr, "tide: reload (API): %s\n", s.ok() ? "applied" : s.message().c_str());
+    return s;
+  }
   std::string MetricsText() override { return c_->MetricsText(); }
   bool Ready() override { return c_->Ready(); }
   double Now() override { return c_->Now(); }
