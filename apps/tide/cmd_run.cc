@@ -5,9 +5,11 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <future>
 #include <memory>
 #include <optional>
+#include <set>
 #include <stop_token>
 #include <string>
 
@@ -32,7 +34,9 @@ namespace {
 // Forwards the API's calls to the controller (keeps api and controller independent).
 class PlaneAdapter : public api::ControlPlane {
  public:
-  explicit PlaneAdapter(controller::Controller* c) : c_(c) {}
+  // `after_reload` runs after every reload through the API, applied or refused.
+  PlaneAdapter(controller::Controller* c, std::function<void()> after_reload)
+      : c_(c), after_reload_(std::move(after_reload)) {}
   nlohmann::json ListGroups() override { return c_->ListGroups(); }
   Result<nlohmann::json> GetGroup(const std::string& n, int d) override { return c_->GetGroup(n, d); }
   nlohmann::json Events(const std::string& g, double since, int limit) override {
@@ -51,6 +55,7 @@ class PlaneAdapter : public api::ControlPlane {
   Status Reload() override {  // logged as a SIGHUP reload is
     Status s = c_->Reload();
     std::fprintf(stderr, "tide: reload (API): %s\n", s.ok() ? "applied" : s.message().c_str());
+    after_reload_();
     return s;
   }
   std::string MetricsText() override { return c_->MetricsText(); }
@@ -59,6 +64,7 @@ class PlaneAdapter : public api::ControlPlane {
 
  private:
   controller::Controller* c_;
+  std::function<void()> after_reload_;
 };
 
 }  // namespace
@@ -183,7 +189,14 @@ Status RunDaemon(const RunArgs& a) {
   auto ctl = controller::Controller::Create(effective, opt, deps);
   if (!ctl.ok()) return ctl.status();
 
-  PlaneAdapter plane(ctl->get());
+  // After a reload, a local group no longer in the config (or created by a reload that was
+  // refused) stops: its router closes and its replicas drain (docs/LOCAL.md).
+  auto retire_locals = [&locals, c = ctl->get()] {
+    std::set<std::string> active;
+    for (const auto& g : c->ListGroups()) active.insert(g.value("name", ""));
+    locals.Retain(active);
+  };
+  PlaneAdapter plane(ctl->get(), retire_locals);
   api::ServerOptions so;
   so.listen = a.listen.empty() ? cfg.api.listen : a.listen;
   so.token = cfg.api.token;
@@ -211,6 +224,7 @@ Status RunDaemon(const RunArgs& a) {
     if (ev == platform::SignalEvent::kReload) {
       Status s = (*ctl)->Reload();
       std::fprintf(stderr, "tide: reload: %s\n", s.ok() ? "applied" : s.message().c_str());
+      retire_locals();
     }
     const double now = clock.Now();
     if (now - last_compact > 3600) {

@@ -127,9 +127,27 @@ Result<LocalGroup*> Registry::Get(const config::Group& group) {
   return out;
 }
 
-void Registry::StopAll() {
+void Registry::Retain(const std::set<std::string>& active) {
   std::lock_guard<std::mutex> l(mu_);
-  for (auto& [name, g] : groups_) g->Stop();
+  for (auto it = groups_.begin(); it != groups_.end();) {
+    if (active.count(it->first)) {
+      ++it;
+      continue;
+    }
+    std::shared_ptr<LocalGroup> g(std::move(it->second));
+    it = groups_.erase(it);
+    retiring_.emplace_back([g] { g->Stop(); });  // a drain takes up to its timeout
+  }
+}
+
+void Registry::StopAll() {
+  std::vector<std::thread> retiring;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    for (auto& [name, g] : groups_) g->Stop();
+    retiring.swap(retiring_);
+  }
+  for (std::thread& t : retiring) t.join();
 }
 
 std::vector<std::pair<std::string, RouterStats>> Registry::RouterSnapshots() {

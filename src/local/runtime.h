@@ -8,7 +8,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -78,6 +80,11 @@ class Registry {
   Registry(std::string run_dir, std::function<EventSink(const std::string& group)> sinks);
   ~Registry();
   Result<LocalGroup*> Get(const config::Group& group);
+  // Stops the groups not named in `active` — removed by a reload, or created by a reload that
+  // was then refused — in the background: each router answers its held requests 503 and
+  // stops listening, each pool drains (as at tide's own stop). Call it after every reload with
+  // the names of the groups running then; StopAll waits for these stops.
+  void Retain(const std::set<std::string>& active);
   void StopAll();
   // Each group's router counters now, by group name.
   std::vector<std::pair<std::string, RouterStats>> RouterSnapshots();
@@ -87,6 +94,7 @@ class Registry {
   std::function<EventSink(const std::string&)> sinks_;
   std::mutex mu_;
   std::map<std::string, std::unique_ptr<LocalGroup>> groups_;
+  std::vector<std::thread> retiring_;  // stopping the groups Retain let go
 };
 
 // The routers in the Prometheus exposition (GET /metrics), one series per group, counted

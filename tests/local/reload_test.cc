@@ -1,5 +1,5 @@
-// `tide run` and a reload that adds a local group, end to end: the new group's pool starts
-// at the capacity the controller holds as the group's current (capacity.initial), as a
+// `tide run` and reloads that add and then remove a local group, end to end: the new group's pool
+// starts at the capacity the controller holds as the group's current (capacity.initial), as a
 // group's pool does at startup. Before, the runtime a reload created stayed at 0 replicas
 // while the controller counted capacity.initial as current, and a decision equal to current
 // is never applied: `web2 2 2 2 ... ready=0` for good.
@@ -100,9 +100,25 @@ TEST(LocalReload, AGroupAddedByAReloadStartsAtItsInitialCapacity) {
       << web2().dump();
   EXPECT_EQ(Lines(pids + "web.pids"), 1);  // the running group is left as it was
 
+  // A reload that removes web2 stops it: its replicas drain and its router stops listening
+  // (they used to run until tide stopped). web goes on.
+  tide::testing::WriteText(config, "groups:\n" + Group("web", 1, 1, web_router));
+  tide.Signal(SIGHUP);
+  EXPECT_TRUE(WaitFor([&] { return !std::filesystem::exists(pids + "web2.pids"); }, 20))
+      << tide::testing::ReadText(dir + "/tide.log");
+  platform::HttpRequest ping;
+  ping.url = "http://127.0.0.1:" + std::to_string(web2_router) + "/";
+  ping.timeout = 2;
+  EXPECT_FALSE(http->Do(ping).ok()) << "web2's router still answers";
+  ping.url = "http://127.0.0.1:" + std::to_string(web_router) + "/";
+  auto answer = http->Do(ping);
+  ASSERT_TRUE(answer.ok()) << answer.status().message();
+  EXPECT_EQ(answer->status, 200);
+  EXPECT_EQ(Lines(pids + "web.pids"), 1);
+
   const int status = tide.Stop(SIGTERM, 30);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
-  EXPECT_FALSE(std::filesystem::exists(pids + "web2.pids"));
+  EXPECT_FALSE(std::filesystem::exists(pids + "web.pids"));
   std::filesystem::remove_all(dir);
 }
 
