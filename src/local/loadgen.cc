@@ -11,6 +11,7 @@
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <random>
 #include <vector>
@@ -134,7 +135,7 @@ class Generator {
     start_ = Clock::now();
     asio::steady_timer timer(ex);
     double next_progress = opt_.progress_every;
-    long long last_sent = 0, last_ok = 0;
+    long long last_sent = 0, last_ok = 0, last_errors = 0;
     for (;;) {
       double need = opt_.poisson ? exp1(rng) : 1.0;
       bool done = false;
@@ -164,9 +165,10 @@ class Generator {
             "tide load: {:6.0f}s  trace t={:.0f}s  {:.1f} req/s  ok {}  errors {}  in flight {}",
             next_progress, from + next_progress * opt_.speedup,
             (report_.sent - last_sent) / opt_.progress_every, report_.ok - last_ok,
-            report_.errors, inflight_));
+            report_.errors - last_errors, inflight_));  // ok and errors: in this interval
         last_sent = report_.sent;
         last_ok = report_.ok;
+        last_errors = report_.errors;
         next_progress += opt_.progress_every;
       }
       if (done) break;
@@ -196,17 +198,18 @@ class Generator {
   LoadReport Finish() {
     std::sort(latencies_.begin(), latencies_.end());
     auto q = [&](double p) {
-      if (latencies_.empty()) return 0.0;
+      if (latencies_.empty()) return std::numeric_limits<double>::quiet_NaN();  // none answered
       const size_t i = static_cast<size_t>(std::ceil(p * latencies_.size())) - 1;
       return latencies_[std::min(i, latencies_.size() - 1)];
     };
     report_.p50 = q(0.5);
     report_.p90 = q(0.9);
     report_.p99 = q(0.99);
-    report_.max = latencies_.empty() ? 0 : latencies_.back();
+    report_.max = latencies_.empty() ? std::numeric_limits<double>::quiet_NaN() : latencies_.back();
     double sum = 0;
     for (double l : latencies_) sum += l;
-    report_.mean = latencies_.empty() ? 0 : sum / latencies_.size();
+    report_.mean =
+        latencies_.empty() ? std::numeric_limits<double>::quiet_NaN() : sum / latencies_.size();
     return report_;
   }
 
@@ -255,10 +258,27 @@ Result<HttpTarget> ParseHttpTarget(const std::string& url) {
 }
 
 Result<LoadReport> ReplayLoad(const sim::Trace& trace, const LoadOptions& options) {
-  if (!(options.speedup > 0))
-    return Status::InvalidInput(fmt::format("--speedup {}: allowed: a number > 0", options.speedup));
-  if (!(options.scale > 0))
-    return Status::InvalidInput(fmt::format("--scale {}: allowed: a number > 0", options.scale));
+  if (!(options.speedup > 0) || !std::isfinite(options.speedup))
+    return Status::InvalidInput(
+        fmt::format("--speedup {}: allowed: a finite number > 0", options.speedup));
+  if (!(options.scale > 0) || !std::isfinite(options.scale))
+    return Status::InvalidInput(
+        fmt::format("--scale {}: allowed: a finite number > 0", options.scale));
+  if (!(options.progress_every >= 0))
+    return Status::InvalidInput(fmt::format(
+        "--progress {}: allowed: seconds >= 0 (0 = no progress lines)", options.progress_every));
+  // Arrivals are spawned as they fall due and wait for a connection in memory: a rate no
+  // single machine can send (a trace row of 1e12) grew the process by 300 MB a second.
+  for (size_t i = 0; i < trace.size(); ++i) {
+    const double rate = trace.value[i] * options.scale * options.speedup;
+    if (rate > kMaxLoadRate) {
+      return Status::InvalidInput(fmt::format(
+          "{}:{}: value {} x --scale {} x --speedup {} = {:.3g} requests/s; allowed: at most "
+          "{:.0f} "
+          "requests/s (lower --scale or --speedup)",
+          trace.path, i + 2, trace.value[i], options.scale, options.speedup, rate, kMaxLoadRate));
+    }
+  }
   if (options.max_connections < 1)
     return Status::InvalidInput(
         fmt::format("--connections {}: allowed: an integer >= 1", options.max_connections));
@@ -283,19 +303,35 @@ Result<LoadReport> ReplayLoad(const sim::Trace& trace, const LoadOptions& option
   return g.Finish();
 }
 
+namespace {
+
+// A latency in ms for the text report ("n/a" when nothing was answered), and in seconds for JSON.
+std::string Ms(double seconds) {
+  return std::isnan(seconds) ? "n/a" : fmt::format("{:.2f}", seconds * 1e3);
+}
+std::string JsonSeconds(double seconds) {
+  return std::isnan(seconds) ? "null" : fmt::format("{}", seconds);
+}
+
+}  // namespace
+
 std::string FormatLoadReport(const LoadReport& r) {
   std::string statuses;
   for (const auto& [code, n] : r.statuses)
     statuses += fmt::format("{}{}: {}", statuses.empty() ? "" : ", ",
                             code == 0 ? std::string("no answer") : std::to_string(code), n);
   return fmt::format(
-      "sent {}  ok {}  errors {}  ({})\n"
-      "latency from scheduled arrival, ms: p50 {:.2f}  p90 {:.2f}  p99 {:.2f}  max {:.2f}  mean "
-      "{:.2f}\n"
-      "{:.1f} req/s over {:.1f} s; {} connection(s) opened\n",
-      r.sent, r.ok, r.errors, statuses, r.p50 * 1e3, r.p90 * 1e3, r.p99 * 1e3, r.max * 1e3,
-      r.mean * 1e3, r.wall_seconds > 0 ? r.sent / r.wall_seconds : 0.0, r.wall_seconds,
-      r.connections) + (r.first_errors.empty() ? "" : "first transport errors: " + fmt::format("{}", fmt::join(r.first_errors, "; ")) + "\n");
+             "sent {}  ok {}  errors {}  ({})\n"
+             "latency from scheduled arrival, ms (answered requests): p50 {}  p90 {}  p99 {}  max "
+             "{}  "
+             "mean {}\n"
+             "{:.1f} req/s over {:.1f} s; {} connection(s) opened\n",
+             r.sent, r.ok, r.errors, statuses, Ms(r.p50), Ms(r.p90), Ms(r.p99), Ms(r.max),
+             Ms(r.mean), r.wall_seconds > 0 ? r.sent / r.wall_seconds : 0.0, r.wall_seconds,
+             r.connections) +
+         (r.first_errors.empty() ? ""
+                                 : "first transport errors: " +
+                                       fmt::format("{}", fmt::join(r.first_errors, "; ")) + "\n");
 }
 
 std::string LoadReportJson(const LoadReport& r) {
@@ -305,8 +341,8 @@ std::string LoadReportJson(const LoadReport& r) {
   return fmt::format(
       "{{\"sent\": {}, \"ok\": {}, \"errors\": {}, \"statuses\": {{{}}}, \"wall_seconds\": {}, "
       "\"p50\": {}, \"p90\": {}, \"p99\": {}, \"max\": {}, \"mean\": {}, \"connections\": {}}}\n",
-      r.sent, r.ok, r.errors, statuses, r.wall_seconds, r.p50, r.p90, r.p99, r.max, r.mean,
-      r.connections);
+      r.sent, r.ok, r.errors, statuses, r.wall_seconds, JsonSeconds(r.p50), JsonSeconds(r.p90),
+      JsonSeconds(r.p99), JsonSeconds(r.max), JsonSeconds(r.mean), r.connections);
 }
 
 }  // namespace tide::local

@@ -18,6 +18,11 @@
 
 namespace tide::local {
 
+// The highest request rate `tide load` replays (trace value x scale x speedup), in requests
+// per second: far above what one machine's client can send, low enough that a typo in a trace
+// is refused instead of filling memory with arrivals waiting for a connection.
+inline constexpr double kMaxLoadRate = 1e6;
+
 struct LoadOptions {
   std::string target;         // http://HOST:PORT[/PATH]
   double speedup = 1;         // > 0
@@ -38,7 +43,9 @@ struct LoadReport {
   long long errors = 0;      // transport failures, timeouts and 5xx
   std::map<int, long long> statuses;  // HTTP status -> count (0 = transport failure)
   double wall_seconds = 0;
-  double p50 = 0, p90 = 0, p99 = 0, max = 0, mean = 0;  // seconds, answered requests
+  // Seconds, over the answered requests only; NaN when none was answered (printed n/a, JSON
+  // null), never a 0 that would read as fast.
+  double p50 = 0, p90 = 0, p99 = 0, max = 0, mean = 0;
   int connections = 0;       // opened in total
   std::vector<std::string> first_errors;  // the first few transport errors, for diagnosis
 };

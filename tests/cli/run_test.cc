@@ -257,7 +257,27 @@ TEST_F(LoadCli, BadInputIsRefusedWithExit2NamingWhatIsAllowed) {
   EXPECT_NE(r.err.find("allowed: http://HOST:PORT"), std::string::npos) << r.err;
   r = Tide("load --trace t.csv --speedup 0 --target http://127.0.0.1:1/");
   EXPECT_EQ(r.code, 2) << r.err;
-  EXPECT_NE(r.err.find("--speedup 0: allowed: a number > 0"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--speedup 0: allowed: a finite number > 0"), std::string::npos) << r.err;
+  r = Tide("load --trace t.csv --speedup inf --target http://127.0.0.1:1/");  // ran, "over 0.0 s"
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("--speedup inf: allowed: a finite number > 0"), std::string::npos) << r.err;
+  r = Tide("load --trace t.csv --speedup 1 --progress -1 --target http://127.0.0.1:1/");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("--progress -1: allowed: seconds >= 0"), std::string::npos) << r.err;
+  // A rate no machine sends filled memory with arrivals (300 MB a second).
+  Write("huge.csv", "timestamp,value\n0,1e12\n1,1\n");
+  r = Tide("load --trace huge.csv --speedup 1 --target http://127.0.0.1:1/");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("huge.csv:2: value 1000000000000"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("allowed: at most 1000000 requests/s"), std::string::npos) << r.err;
+  // An unwritable --json fails before the run, not after it.
+  r = Tide("load --trace t.csv --speedup 1 --target http://127.0.0.1:1/ --json no-such-dir/x.json");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("--json: no-such-dir/x.json: cannot write"), std::string::npos) << r.err;
+  // --from as typed, not converted.
+  r = Tide("load --trace t.csv --speedup 1 --from 1h --target http://127.0.0.1:1/");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("--from '1h'"), std::string::npos) << r.err;
   r = Tide("load --trace t.csv --speedup 1 --arrivals bursty --target http://127.0.0.1:1/");
   EXPECT_EQ(r.code, 2) << r.err;
   EXPECT_NE(r.err.find("allowed: poisson, uniform"), std::string::npos) << r.err;
@@ -272,6 +292,8 @@ TEST_F(LoadCli, UnreachableTargetCountsErrorsNotACrash) {
   ss << out.rdbuf();
   EXPECT_NE(ss.str().find("ok 0  errors"), std::string::npos) << ss.str();
   EXPECT_NE(ss.str().find("Connection refused"), std::string::npos) << ss.str();
+  // Nothing was answered: no latency to report (it printed p50 0.00, which reads as fast).
+  EXPECT_NE(ss.str().find("p50 n/a"), std::string::npos) << ss.str();
 }
 
 }  // namespace
