@@ -86,7 +86,7 @@ Status RunReport(const ReportArgs& a) {
                     "--db` wrote (default tide.db)",
                     a.store));
   }
-  auto st = store::Store::Open(a.store);
+  auto st = store::Store::OpenExisting(a.store);
   if (!st.ok()) return st.status();
 
   std::vector<sim::GroupReport> reports;

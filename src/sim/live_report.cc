@@ -61,10 +61,18 @@ std::vector<Line> Lines(const GroupReport& r) {
   };
 }
 
+constexpr const char* kNoRecords =
+    "no decisions recorded in this period (was tide running this group then?): no figures";
+
 nlohmann::ordered_json FiguresJson(const GroupReport& r) {
   const PeriodFigures& f = r.figures;
   const auto& e = f.elasticity;
-  const bool d = !r.demand_metric.empty();
+  // No recorded time in the period: every figure is unknown (null), never a perfect 0.
+  const bool covered = f.seconds > 0;
+  const bool d = !r.demand_metric.empty() && covered;
+  auto known = [&](auto x) {
+    return covered ? nlohmann::ordered_json(x) : nlohmann::ordered_json(nullptr);
+  };
   auto dm = [&](double x) {
     return d ? nlohmann::ordered_json(x) : nlohmann::ordered_json(nullptr);
   };
@@ -77,7 +85,8 @@ nlohmann::ordered_json FiguresJson(const GroupReport& r) {
       d ? nlohmann::ordered_json(r.demand_metric) : nlohmann::ordered_json(nullptr);
   j["decisions"] = r.decisions;
   j["seconds"] = f.seconds;
-  j["cost"] = f.cost;
+  if (!covered) j["note"] = kNoRecords;
+  j["cost"] = known(f.cost);
   j["static_peak_cost"] = dm(f.static_peak_cost);
   j["savings_vs_static_peak"] = dm(f.savings_vs_static_peak);
   j["savings_vs_static_peak_percent"] = dm(f.savings_vs_static_peak_percent);
@@ -93,14 +102,14 @@ nlohmann::ordered_json FiguresJson(const GroupReport& r) {
       d ? nlohmann::ordered_json(f.under_provisioning_events) : nlohmann::ordered_json(nullptr);
   j["over_provisioning_events"] =
       d ? nlohmann::ordered_json(f.over_provisioning_events) : nlohmann::ordered_json(nullptr);
-  j["scale_ups"] = f.scale_ups;
-  j["scale_downs"] = f.scale_downs;
+  j["scale_ups"] = known(f.scale_ups);
+  j["scale_downs"] = known(f.scale_downs);
   j["mean_time_to_scale_up"] = num(f.mean_time_to_scale_up);
   j["mean_time_to_scale_down"] = num(f.mean_time_to_scale_down);
   j["mean_utilization"] = dm(f.mean_utilization);
   j["mean_demand"] = dm(f.mean_demand);
-  j["mean_supply"] = f.mean_supply;
-  j["mean_provisioned"] = f.mean_provisioned;
+  j["mean_supply"] = known(f.mean_supply);
+  j["mean_provisioned"] = known(f.mean_provisioned);
   j["peak_demand"] = d ? nlohmann::ordered_json(f.peak_demand) : nlohmann::ordered_json(nullptr);
   return j;
 }
@@ -163,6 +172,10 @@ std::string ReportText(double from, double to, const std::vector<GroupReport>& g
     out += fmt::format("\ngroup {}  ({} decisions over {}; demand metric: {})\n", g.group,
                        g.decisions, FormatDuration(g.figures.seconds),
                        g.demand_metric.empty() ? "none" : g.demand_metric);
+    if (!(g.figures.seconds > 0)) {
+      out += fmt::format("  {}\n", kNoRecords);
+      continue;
+    }
     for (const Line& l : Lines(g)) {
       const std::string v = l.needs_demand && g.demand_metric.empty() ? "n/a" : l.value;
       out += fmt::format("  {:<34}{:>14} {}\n", l.label, v, l.unit);
@@ -186,6 +199,10 @@ std::string ReportHtml(double from, double to, const std::vector<GroupReport>& g
         "<tr><th>figure</th><th>key</th><th>value</th><th>unit</th></tr>\n",
         HtmlEscape(g.group), g.decisions,
         g.demand_metric.empty() ? "none" : HtmlEscape(g.demand_metric));
+    if (!(g.figures.seconds > 0)) {
+      html += fmt::format("<tr><td colspan=\"4\">{}</td></tr>\n</table>\n", HtmlEscape(kNoRecords));
+      continue;
+    }
     for (const Line& l : Lines(g)) {
       const std::string v = l.needs_demand && g.demand_metric.empty() ? "n/a" : l.value;
       html += fmt::format(

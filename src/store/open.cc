@@ -1,4 +1,8 @@
 // open.cc: Store::Open — connect, configure the connection, migrate the schema.
+#include <sqlite3.h>
+
+#include <string>
+
 #include "store/migrations.h"
 #include "store/sqlite.h"
 #include "store/sqlite_store.h"
@@ -41,6 +45,40 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   Result<int> version = Migrate(*db, Migrations());
   if (!version.ok()) return version.status();
   return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(db), *version));
+}
+
+Result<std::unique_ptr<Store>> Store::OpenExisting(const std::string& path) {
+  // Looked at read-only first: Open would create the file, or write tide's tables into
+  // another program's database.
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
+  int version = -1;
+  std::string problem;
+  if (rc != SQLITE_OK) {
+    problem = std::string("cannot open it: ") + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc));
+  } else {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(raw, "PRAGMA user_version", -1, &st, nullptr) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+      version = sqlite3_column_int(st, 0);
+    } else {
+      problem = std::string("not a SQLite database (") + sqlite3_errmsg(raw) + ")";
+    }
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(raw);
+  const int newest = LatestSchemaVersion();
+  if (problem.empty() && version == 0)
+    problem = "it has no tide schema (an empty file, or another program's database)";
+  if (problem.empty() && version > newest) {
+    problem = "it was written by a newer tide (schema version " + std::to_string(version) +
+              ", this tide knows " + std::to_string(newest) + ")";
+  }
+  if (!problem.empty()) {
+    return Status::InvalidInput("--store: bad value '" + path + "': " + problem +
+                                "; allowed: the SQLite store `tide run --db` wrote");
+  }
+  return Open(path);
 }
 
 }  // namespace tide::store

@@ -66,6 +66,11 @@ class Store {
   // Opens (creating if needed) the database at `path`, sets WAL mode and runs migrations.
   // A path that cannot be opened, or a database from a newer tide, is an error naming it.
   static Result<std::unique_ptr<Store>> Open(const std::string& path);
+  // For a reader (`tide report`): opens a store that `tide run` wrote, and never creates or
+  // converts one. A missing file, a file that is not SQLite, a database without tide's schema
+  // (empty, or another program's) and one from a newer tide are InvalidInput naming the path;
+  // the file is left as it was.
+  static Result<std::unique_ptr<Store>> OpenExisting(const std::string& path);
   virtual ~Store() = default;
 
   virtual int SchemaVersion() = 0;

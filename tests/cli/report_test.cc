@@ -146,7 +146,15 @@ TEST_F(ReportTest, TextAndHtmlAndAGroupWithoutDemand) {
   EXPECT_TRUE(g["demand_metric"].is_null());
   EXPECT_TRUE(g["theta_under"].is_null());
   EXPECT_TRUE(g["oracle_cost"].is_null());
-  EXPECT_EQ(g["cost"], 0);
+  // Nothing recorded for api in the period: its cost is unknown, not a perfect 0 (it was 0,
+  // with tau_under 0 %, reading as a flawless period), and a note says why.
+  EXPECT_TRUE(g["cost"].is_null());
+  EXPECT_TRUE(g["scale_ups"].is_null());
+  EXPECT_NE(g.value("note", "").find("no decisions recorded in this period"), std::string::npos)
+      << g.dump();
+  ASSERT_EQ(Run("report " + period_ + " --group api"), 0) << err_;
+  EXPECT_NE(out_.find("no decisions recorded in this period"), std::string::npos) << out_;
+  EXPECT_EQ(out_.find("mean time to scale up"), std::string::npos) << out_;  // no figure lines
 }
 
 TEST_F(ReportTest, BadInputExitsTwoWithAClearMessage) {
@@ -163,6 +171,17 @@ TEST_F(ReportTest, BadInputExitsTwoWithAClearMessage) {
   EXPECT_FALSE(fs::exists(dir_ / "missing.db"));
   EXPECT_EQ(Run("report --config tide.yaml --until tomorrow"), 2);
   EXPECT_NE(err_.find("--until: bad value 'tomorrow'"), std::string::npos) << err_;
+  // A report only reads: an empty file or another program's database is refused and left
+  // as it was (the empty file became a tide store; the foreign one got exit 1 mid-migration).
+  std::ofstream(dir_ / "empty.db").close();
+  EXPECT_EQ(Run("report --config tide.yaml --store empty.db"), 2);
+  EXPECT_NE(err_.find("--store: bad value 'empty.db': it has no tide schema"), std::string::npos)
+      << err_;
+  EXPECT_EQ(fs::file_size(dir_ / "empty.db"), 0u);
+  std::ofstream(dir_ / "garbage.db") << "not a database, just text\n";
+  EXPECT_EQ(Run("report --config tide.yaml --store garbage.db"), 2);
+  EXPECT_NE(err_.find("--store: bad value 'garbage.db': not a SQLite database"), std::string::npos)
+      << err_;
 }
 
 }  // namespace
