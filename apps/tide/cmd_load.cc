@@ -62,6 +62,10 @@ Status RunLoad(const LoadArgs& a) {
     if (Status s = json->Append(j); !s.ok()) return s;
     if (Status s = json->Commit(); !s.ok()) return s;
   }
+  if (report->interrupted_by != 0) {
+    return Status::Runtime(
+        "interrupted: the report above covers only the requests sent until then");
+  }
   return Status::Ok();
 }
 

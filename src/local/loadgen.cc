@@ -11,6 +11,8 @@
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <cmath>
+#include <csignal>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <random>
@@ -134,6 +136,7 @@ class Generator {
     double tau = from;
     start_ = Clock::now();
     asio::steady_timer timer(ex);
+    schedule_timer_ = &timer;
     double next_progress = opt_.progress_every;
     long long last_sent = 0, last_ok = 0, last_errors = 0;
     for (;;) {
@@ -173,23 +176,38 @@ class Generator {
       }
       if (done) break;
       const auto at = start_ + Seconds(real);
-      if (at > Clock::now()) {
+      if (at > Clock::now() && stop_signal_ == 0) {
         timer.expires_at(at);
         boost::system::error_code ec;
         co_await timer.async_wait(redirect_error(use_awaitable, ec));
       }
+      if (stop_signal_ != 0) break;
       ++report_.sent;
       asio::co_spawn(ex, Request(at), asio::detached);
     }
     // Wait for the answers still due.
-    while (inflight_ > 0) {
+    while (inflight_ > 0 && !abandon_) {
       timer.expires_after(std::chrono::milliseconds(5));
       boost::system::error_code ec;
       co_await timer.async_wait(redirect_error(use_awaitable, ec));
     }
     report_.wall_seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+    report_.interrupted_by = stop_signal_;
+    report_.unanswered = inflight_;
+    schedule_timer_ = nullptr;
     idle_.clear();
+    if (on_finished_) on_finished_();
   }
+
+  // The first SIGINT/SIGTERM ends the replay (answers in flight are still awaited); a second
+  // one stops waiting for them.
+  void Interrupt(int signal) {
+    if (stop_signal_ != 0) abandon_ = true;
+    stop_signal_ = signal;
+    if (schedule_timer_) schedule_timer_->cancel();
+  }
+  void set_on_finished(std::function<void()> f) { on_finished_ = std::move(f); }
+  bool stopped() const { return stop_signal_ != 0; }
 
   void Note(const std::string& what) {
     if (report_.first_errors.size() < 5) report_.first_errors.push_back(what);
@@ -220,6 +238,10 @@ class Generator {
   std::vector<std::unique_ptr<Conn>> idle_;
   int open_ = 0;
   int inflight_ = 0;
+  int stop_signal_ = 0;   // SIGINT/SIGTERM received: no further arrival is sent
+  bool abandon_ = false;  // a second one: stop waiting for the answers in flight
+  asio::steady_timer* schedule_timer_ = nullptr;
+  std::function<void()> on_finished_;
   Clock::time_point start_;
   std::vector<double> latencies_;
   LoadReport report_;
@@ -298,6 +320,20 @@ Result<LoadReport> ReplayLoad(const sim::Trace& trace, const LoadOptions& option
     return Status::Runtime(fmt::format("--target {}: cannot resolve {}: {}", options.target,
                                        target->host, ec.message()));
   Generator g(options, *target, results.begin()->endpoint());
+  // Ctrl-C ends the replay with a report of what was sent, marked partial (it ended the
+  // process and lost every result).
+  asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  std::function<void(const boost::system::error_code&, int)> on_signal =
+      [&](const boost::system::error_code& ec, int signal) {
+        if (ec) return;
+        g.Interrupt(signal);
+        signals.async_wait(on_signal);
+      };
+  signals.async_wait(on_signal);
+  g.set_on_finished([&] {
+    signals.cancel();
+    if (g.stopped()) ioc.stop();  // requests abandoned by a second signal are not awaited
+  });
   asio::co_spawn(ioc, g.Schedule(trace), asio::detached);
   ioc.run();
   return g.Finish();
@@ -320,7 +356,17 @@ std::string FormatLoadReport(const LoadReport& r) {
   for (const auto& [code, n] : r.statuses)
     statuses += fmt::format("{}{}: {}", statuses.empty() ? "" : ", ",
                             code == 0 ? std::string("no answer") : std::to_string(code), n);
-  return fmt::format(
+  const std::string partial =
+      r.interrupted_by == 0
+          ? ""
+          : fmt::format(
+                "INTERRUPTED by {} after {:.1f} s: a partial report of the requests sent until "
+                "then{}\n",
+                r.interrupted_by == SIGINT ? "SIGINT" : "SIGTERM", r.wall_seconds,
+                r.unanswered > 0 ? fmt::format(" ({} still unanswered, not counted)", r.unanswered)
+                                 : "");
+  return partial +
+         fmt::format(
              "sent {}  ok {}  errors {}  ({})\n"
              "latency from scheduled arrival, ms (answered requests): p50 {}  p90 {}  p99 {}  max "
              "{}  "
@@ -340,9 +386,11 @@ std::string LoadReportJson(const LoadReport& r) {
     statuses += fmt::format("{}\"{}\": {}", statuses.empty() ? "" : ", ", code, n);
   return fmt::format(
       "{{\"sent\": {}, \"ok\": {}, \"errors\": {}, \"statuses\": {{{}}}, \"wall_seconds\": {}, "
-      "\"p50\": {}, \"p90\": {}, \"p99\": {}, \"max\": {}, \"mean\": {}, \"connections\": {}}}\n",
+      "\"p50\": {}, \"p90\": {}, \"p99\": {}, \"max\": {}, \"mean\": {}, \"connections\": {}, "
+      "\"interrupted\": {}, \"unanswered\": {}}}\n",
       r.sent, r.ok, r.errors, statuses, r.wall_seconds, JsonSeconds(r.p50), JsonSeconds(r.p90),
-      JsonSeconds(r.p99), JsonSeconds(r.max), JsonSeconds(r.mean), r.connections);
+      JsonSeconds(r.p99), JsonSeconds(r.max), JsonSeconds(r.mean), r.connections,
+      r.interrupted_by != 0 ? "true" : "false", r.unanswered);
 }
 
 }  // namespace tide::local

@@ -47,6 +47,8 @@ struct LoadReport {
   // null), never a 0 that would read as fast.
   double p50 = 0, p90 = 0, p99 = 0, max = 0, mean = 0;
   int connections = 0;       // opened in total
+  int interrupted_by = 0;    // SIGINT or SIGTERM ended the replay early (0: it ran to the end)
+  int unanswered = 0;        // requests still in flight when a second signal stopped the wait
   std::vector<std::string> first_errors;  // the first few transport errors, for diagnosis
 };
 

@@ -283,6 +283,25 @@ TEST_F(LoadCli, BadInputIsRefusedWithExit2NamingWhatIsAllowed) {
   EXPECT_NE(r.err.find("allowed: poisson, uniform"), std::string::npos) << r.err;
 }
 
+// Ctrl-C ends the replay with a report of what was sent, marked partial, and exit 1 (it ended
+// the process and lost every result).
+TEST_F(LoadCli, AnInterruptedReplayReportsWhatWasSentAsPartial) {
+  Write("t.csv", "timestamp,value\n0,20\n60,20\n");
+  const std::string cmd =
+      "cd " + dir_.string() + " && (" + TIDE_BINARY +
+      " load --trace t.csv --speedup 1 --progress 0 --target http://127.0.0.1:1/ --json r.json"
+      " >out.txt 2>err.txt & p=$!; sleep 1; kill -INT $p; wait $p; echo $? >rc.txt)";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  std::stringstream rc, out, json;
+  rc << std::ifstream(dir_ / "rc.txt").rdbuf();
+  out << std::ifstream(dir_ / "out.txt").rdbuf();
+  json << std::ifstream(dir_ / "r.json").rdbuf();
+  EXPECT_EQ(rc.str(), "1\n");
+  EXPECT_EQ(out.str().rfind("INTERRUPTED by SIGINT", 0), 0u) << out.str();
+  EXPECT_NE(out.str().find("sent "), std::string::npos) << out.str();
+  EXPECT_NE(json.str().find("\"interrupted\": true"), std::string::npos) << json.str();
+}
+
 TEST_F(LoadCli, UnreachableTargetCountsErrorsNotACrash) {
   Write("t.csv", "timestamp,value\n0,20\n1,20\n");
   CmdResult r = Tide("load --trace t.csv --speedup 4 --progress 0 --target http://127.0.0.1:1/");
