@@ -204,6 +204,24 @@ TEST(Ensemble, FallsBackToMovingAverageUnderOneDay) {
   EXPECT_GT(f.hi95[0], f.lo95[0]);  // never a zero-width interval on a noisy series
 }
 
+// Two or three values say nothing about the spread: the 95 % interval is at least the
+// level either side (a normal error of one scale unit), not the few values' own spread
+// (two 5-minute means 4.74 and 4.80 gave 4.74-4.80; the next two were 5.19 and 5.21).
+TEST(Ensemble, AFewValuesGiveAWideIntervalNotTheirOwnSpread) {
+  Series s;
+  s.step = 300;
+  s.values = {4.742, 4.802};
+  auto m = MakeModel("auto");
+  ASSERT_TRUE((*m)->Fit(s).ok());
+  Forecast f = (*m)->Predict(2);
+  const double level = (4.742 + 4.802) / 2;
+  EXPECT_NEAR(f.mean[0], level, 1e-9);
+  EXPECT_GE(f.hi95[0], level + 1.95 * level);
+  EXPECT_GE(f.hi80[0], level + 1.28 * level);
+  EXPECT_EQ(f.lo95[0], 0);
+  EXPECT_GT(f.hi80[1], 5.21);
+}
+
 TEST(Ensemble, BeatsSeasonalNaiveOnSmoothSeasonalSeries) {
   Series all = Synthetic(14, 100, 40, 5, 9);
   Series fit = all;
