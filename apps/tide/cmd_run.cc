@@ -2,6 +2,7 @@
 // SQLite, sources and actuators from the config, the HTTP API, signals.
 #include <fmt/format.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -164,8 +165,13 @@ Status RunDaemon(const RunArgs& a) {
   }
   // api.listen and api.token are read once, when the API starts below: a reload that changes
   // them is refused, not answered as applied while the old listener and token stay.
-  std::string api_at = cfg.api.listen;  // where the API listens, once started (port 0 resolved)
-  deps.load_config = [started = cfg.api, &api_at](const std::string& path) {
+  const std::string api_listen = a.listen.empty() ? cfg.api.listen : a.listen;
+  std::atomic<int> api_port{0};  // once the API has started (port 0 resolved)
+  deps.load_config = [started = cfg.api, &api_listen, &api_port](const std::string& path) {
+    const int port = api_port.load();
+    const std::string api_at =
+        port > 0 ? fmt::format("{}:{}", api_listen.substr(0, api_listen.rfind(':')), port)
+                 : api_listen;
     config::LoadResult r = config::LoadConfigFile(path);
     if (r.problems.empty() &&
         (r.config.api.listen != started.listen || r.config.api.token != started.token)) {
@@ -204,7 +210,7 @@ Status RunDaemon(const RunArgs& a) {
   for (const webui::Asset& f : webui::Assets()) so.static_files.push_back({f.path, f.content_type, f.body});
   auto server = api::Server::Start(so, &plane);
   if (!server.ok()) return server.status();
-  api_at = fmt::format("{}:{}", so.listen.substr(0, so.listen.rfind(':')), (*server)->port());
+  api_port = (*server)->port();
 
   std::fprintf(
       stderr, "tide: running %zu group(s) from %s%s; API and dashboard%s on port %d; store %s\n",
