@@ -2,7 +2,6 @@
 #include <fmt/format.h>
 #include <fmt/printf.h>
 
-#include <cctype>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -11,6 +10,7 @@
 #include "commands.h"
 #include "core/duration.h"
 #include "platform/http_client.h"
+#include "sources/prometheus.h"  // UrlEncode: the group name as one path segment
 
 namespace tide::app {
 namespace {
@@ -20,20 +20,6 @@ std::string BaseUrl(const ClientArgs& a) {
   std::string base = a.server;
   while (!base.empty() && base.back() == '/') base.pop_back();
   return base;
-}
-
-// A group name as one path segment: anything but RFC 3986's unreserved characters is
-// percent-encoded, so "a/b" or "a?x" asks for that (unknown) group, not another endpoint.
-std::string PathSegment(const std::string& s) {
-  std::string out;
-  for (const unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += fmt::format("%{:02X}", c);
-    }
-  }
-  return out;
 }
 
 Result<nlohmann::json> GetJson(const ClientArgs& a, const std::string& path) {
@@ -119,7 +105,7 @@ Status RunStatus(const ClientArgs& a) {
 Status RunExplain(const ClientArgs& a, const std::string& group, int n) {
   std::string out;  // printed whole once the answer has been read: never half a table
   const std::string path =
-      "/api/v1/groups/" + PathSegment(group) + "?decisions=" + std::to_string(n);
+      "/api/v1/groups/" + sources::UrlEncode(group) + "?decisions=" + std::to_string(n);
   auto g = GetJson(a, path);
   if (!g.ok()) return g.status();
   auto& j = *g;

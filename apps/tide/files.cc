@@ -44,7 +44,8 @@ Result<std::unique_ptr<AtomicFile>> AtomicFile::Open(const std::string& path) {
         "an empty output path: allowed: a file path, or - for standard output");
   }
   struct stat st;
-  if (::stat(path.c_str(), &st) == 0) {
+  const bool exists = ::stat(path.c_str(), &st) == 0;
+  if (exists) {
     if (S_ISDIR(st.st_mode)) {
       return Status::InvalidInput(
           fmt::format("{}: is a folder; allowed: a file path, or - for standard output", path));
@@ -59,12 +60,14 @@ Result<std::unique_ptr<AtomicFile>> AtomicFile::Open(const std::string& path) {
   }
   // A regular file (or a new one): written aside and renamed into place by Commit(). The
   // file a link points to is the one replaced.
-  std::string target = FollowLinks(path);
-  if (::stat(path.c_str(), &st) == 0) {  // realpath also resolves /proc/self/fd/N to its file
-    if (char* real = ::realpath(path.c_str(), nullptr)) {
-      target = real;
-      std::free(real);
-    }
+  // An existing file: realpath (which also resolves /proc/self/fd/N to its file); a new
+  // one, possibly behind a dangling link: the links followed by hand.
+  std::string target;
+  if (char* real = exists ? ::realpath(path.c_str(), nullptr) : nullptr) {
+    target = real;
+    std::free(real);
+  } else {
+    target = FollowLinks(path);
   }
   const fs::path parent = fs::path(target).parent_path();
   const std::string dir = parent.empty() ? "." : parent.string();

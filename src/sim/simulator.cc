@@ -108,23 +108,17 @@ Result<Grid> MakeGrid(const config::Group& g, const Trace& trace, const SimOptio
   // whose rows are 1e300 s apart is too long, not zero steps long.
   const double replay_steps = std::ceil((end - t0) / opt.step - 1e-9);
   if (!(replay_steps <= kMaxSteps)) {
-    if (!opt.to) {
-      return Status::InvalidInput(
-          fmt::format("{}: spans {} s (from {} to {}), which at --step {} is {} steps; allowed: at "
-                      "most {} steps per "
-                      "replay (a coarser --step, or an earlier --to; --from does not shorten the "
-                      "replay: the part "
-                      "before it is replayed as warm-up)",
-                      trace.path, end - t0, t0, end, FormatDuration(opt.step), Count(replay_steps),
-                      Count(kMaxSteps)));
-    }
+    const std::string what =
+        opt.to
+            ? fmt::format("--to: bad value '{}': replaying {} from its start ({}) to it", end,
+                          trace.path, t0)
+            : fmt::format("{}: spans {} s (from {} to {}), which", trace.path, end - t0, t0, end);
     return Status::InvalidInput(fmt::format(
-        "--to: bad value '{}': replaying {} from its start ({}) to it at --step {} is {} steps; "
-        "allowed: at "
-        "most {} steps per replay (a coarser --step, or an earlier --to; --from does not shorten "
-        "the "
-        "replay: the part before it is replayed as warm-up)",
-        end, trace.path, t0, FormatDuration(opt.step), Count(replay_steps), Count(kMaxSteps)));
+        "{} at --step {} is {} steps; allowed: at most {} steps per replay (a coarser --step, or "
+        "an "
+        "earlier --to; --from does not shorten the replay: the part before it is replayed as "
+        "warm-up)",
+        what, FormatDuration(opt.step), Count(replay_steps), Count(kMaxSteps)));
   }
   Grid grid;
   grid.t0 = t0;
