@@ -34,7 +34,11 @@ against the recommended reactive policy, i.e. the most the issue's cost target c
 possible provisioning rule learned in hindsight (and still paying nothing for startup).
 Pure Python (no numpy).
 
-    python3 bench/cost_bounds.py [OUTDIR] [--forecast build/tide]
+    python3 bench/cost_bounds.py [OUTDIR] [--forecast build/tide] [--tau PERCENT]
+
+--tau sets the oracles' limit on the under-provisioned timeshare (default 1, the issue's SLO;
+the issue lets the recommended policy reach 1.5 on the held-back half, and the recommended
+reactive policy sometimes does, so --tau 1.5 gives the bound at that looser level).
 """
 import bisect
 import json
@@ -122,8 +126,13 @@ def forecast_signal(tide, trace, t, first, startup, fits):
 
 
 def main():
+    global TAU_LIMIT
     args = [a for a in sys.argv[1:]]
     tide = None
+    if "--tau" in args:
+        k = args.index("--tau")
+        TAU_LIMIT = float(args[k + 1]) / 100
+        del args[k:k + 2]
     if "--forecast" in args:
         k = args.index("--forecast")
         tide = args[k + 1]
@@ -171,7 +180,7 @@ def main():
                              ("" if len(kept) == len(demand) else f" [{len(kept)} of {len(demand)} steps]"))
             print(f"| {name} | {sc} | {base:.2f} ({r['tau_under']:.2f} %) | " + " | ".join(cells) + " |")
     print("\nUnits = mean provisioned units over the held-back half; (%) = saving against the "
-          "recommended reactive policy.")
+          f"recommended reactive policy; oracles at tau_under <= {100 * TAU_LIMIT:g} %.")
 
 
 if __name__ == "__main__":
