@@ -6,6 +6,12 @@
 # and with the kernel's default slice ("router, default slice"), to show what the hint does.
 #
 #   bash bench/router/run.sh [WORK_MS ...]     (default: 0 and 1 ms of CPU per request)
+#   PIN=1 bash bench/router/run.sh [WORK_MS ...]
+#
+# PIN=1 gives the proxies a core of their own, as a machine with more cores would: the
+# replica, wrk and `tide load` run on CPU 0 (taskset), tide's routers and nginx (one worker)
+# on CPU 1. "direct" then has one core, and a proxy adds its hops without taking CPU from the
+# replica or the client. Without PIN everything shares both cores.
 #
 # Throughput: wrk, closed loop, 1 thread, 32 connections, 10 s per peer; during it, the
 # proxy's CPU time per request (router process; nginx worker processes).
@@ -20,6 +26,9 @@ bash scripts/deps.sh
 bash scripts/build.sh --target tide tide-sample router_proxy >/dev/null
 works=("$@")
 ROUNDS=${ROUNDS:-5}
+PIN=${PIN:-0}
+on0=(); on1=(); nginx_workers=2
+if [ "$PIN" = 1 ]; then on0=(taskset -c 0); on1=(taskset -c 1); nginx_workers=1; fi
 peers=(direct router router_ds nginx)
 [ ${#works[@]} -gt 0 ] || works=(0 1)
 tmp=$(mktemp -d /tmp/tide-router-bench-XXXXXX)
@@ -37,7 +46,7 @@ wait_port() { for _ in $(seq 100); do curl -fs "http://127.0.0.1:$1/healthz" >/d
 echo "timestamp,value" > "$tmp/flat.csv"
 for t in $(seq 0 4); do echo "$t,1000" >> "$tmp/flat.csv"; done
 
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)$([ "$PIN" = 1 ] && echo "; PIN=1: replica, wrk and tide load on CPU 0, proxies on CPU 1")"
 echo "| work per request | peer | wrk req/s (32 conn) | ratio to direct | proxy CPU per request (µs) | p50 / p99 at 1,000 req/s (ms) | added p99 (ms) |"
 echo "|---|---|---|---|---|---|---|"
 for work in "${works[@]}"; do
@@ -45,16 +54,16 @@ for work in "${works[@]}"; do
   # 256 threads: each proxy keeps its idle keep-alive connections to the replica open (48 +
   # 48 from the two routers, up to 64 from nginx), and a thread-per-connection replica with
   # fewer threads would leave the next peer's requests waiting for a free one.
-  PORT=$replica REPLICA=0 ./build/tide-sample --work-ms "$work" --threads 256 2>"$tmp/sample.log" & pids+=($!)
+  PORT=$replica REPLICA=0 "${on0[@]}" ./build/tide-sample --work-ms "$work" --threads 256 2>"$tmp/sample.log" & pids+=($!)
   wait_port "$replica"
   # 48 requests at most in flight to the replica from each router.
-  ./build/bench/router_proxy "$router" "$replica" 48 2>"$tmp/router.log" & pids+=($!)
+  "${on1[@]}" ./build/bench/router_proxy "$router" "$replica" 48 2>"$tmp/router.log" & pids+=($!)
   router_pid=$!
   router_ds=$(free_port)
-  ./build/bench/router_proxy "$router_ds" "$replica" 48 0 2>"$tmp/router-ds.log" & pids+=($!)
+  "${on1[@]}" ./build/bench/router_proxy "$router_ds" "$replica" 48 0 2>"$tmp/router-ds.log" & pids+=($!)
   router_ds_pid=$!
   cat > "$tmp/nginx.conf" <<NGINX
-worker_processes 2;
+worker_processes $nginx_workers;
 pid $tmp/nginx.pid;
 error_log $tmp/nginx-error.log;
 daemon off;
@@ -70,14 +79,14 @@ http {
   }
 }
 NGINX
-  nginx -c "$tmp/nginx.conf" -p "$tmp" 2>"$tmp/nginx.log" & pids+=($!)
+  "${on1[@]}" nginx -c "$tmp/nginx.conf" -p "$tmp" 2>"$tmp/nginx.log" & pids+=($!)
   nginx_pid=$!
   wait_port "$router"; wait_port "$router_ds"; wait_port "$nginx_port"
   port_of() { case $1 in direct) echo "$replica" ;; router) echo "$router" ;; router_ds) echo "$router_ds" ;; nginx) echo "$nginx_port" ;; esac; }
   declare -A rps p50 p99 note cpu
   for peer in "${peers[@]}"; do
     port=$(port_of "$peer")
-    wrk -t1 -c32 -d2s "http://127.0.0.1:$port/" >/dev/null  # warm-up
+    "${on0[@]}" wrk -t1 -c32 -d2s "http://127.0.0.1:$port/" >/dev/null  # warm-up
     # The proxy's own CPU per request during that run (utime + stime of its processes, from
     # /proc; a figure other jobs on the machine do not change much, unlike the rates).
     case $peer in
@@ -85,7 +94,7 @@ NGINX
       nginx) procs=($(pgrep -P "$nginx_pid")) ;;
     esac
     ticks0=$(ticks "${procs[@]}")
-    out=$(wrk -t1 -c32 -d10s "http://127.0.0.1:$port/")
+    out=$("${on0[@]}" wrk -t1 -c32 -d10s "http://127.0.0.1:$port/")
     ticks1=$(ticks "${procs[@]}")
     n=$(awk '/requests in/ {print $1}' <<<"$out")
     cpu[$peer]=$(python3 -c "print('%.0f' % (($ticks1 - $ticks0) * 1e6 / $(getconf CLK_TCK) / $n))")
@@ -103,7 +112,7 @@ NGINX
   for round in $(seq "$ROUNDS"); do
     for peer in "${peers[@]}"; do
       port=$(port_of "$peer")
-      json=$(./build/tide load --trace "$tmp/flat.csv" --speedup 1 --arrivals uniform --progress 0 \
+      json=$("${on0[@]}" ./build/tide load --trace "$tmp/flat.csv" --speedup 1 --arrivals uniform --progress 0 \
                --target "http://127.0.0.1:$port/" --json - | tail -1)
       read -r errors p50_ms p99_ms < <(python3 -c 'import json,sys; j=json.loads(sys.argv[1]); print(j["errors"], 1e3*j["p50"], 1e3*j["p99"])' "$json")
       if [ "$errors" != 0 ]; then
