@@ -185,14 +185,28 @@ Status RunForecast(const ForecastArgs& a) {
   forecast::Series clean = forecast::Clean(s, &rep);
   std::vector<std::string> notes;
   auto [lo, hi] = std::minmax_element(clean.values.begin(), clean.values.end());
-  if (*hi == *lo) {
-    notes.push_back(fmt::format("the history is constant ({}{}): the forecast is that constant with zero-width intervals",
-                                *hi, *hi == 0 ? ", all zero" : ""));
-  }
   Status fit = (*model)->Fit(clean);
   if (!fit.ok()) return Status::InvalidInput(fmt::format("--model {}: {}", a.model, fit.message()));
   const int steps = static_cast<int>(std::ceil(*horizon / s.step - 1e-9));
   forecast::Forecast f = (*model)->Predict(steps);
+  if (*hi == *lo) {
+    // Says what the intervals are rather than assuming it: a long constant history gives
+    // zero-width ones (up to rounding), a few equal values wide ones (intervals.cc: a few
+    // values cannot show that the load never varies).
+    const double tol = 1e-9 * std::max(1.0, std::fabs(*hi));
+    bool zero_width = true;
+    for (size_t k = 0; k < f.mean.size(); ++k)
+      zero_width = zero_width && f.hi95[k] - f.lo95[k] <= tol;
+    notes.push_back(fmt::format(
+        "the history is constant ({}{}): the forecast is that constant {}", *hi,
+        *hi == 0 ? ", all zero" : "",
+        zero_width
+            ? "with zero-width intervals"
+            : fmt::format(
+                  "with intervals as wide as a normal error of the level ({} values are too few to "
+                  "show that the load never varies)",
+                  clean.values.size())));
+  }
   if (!f.note.empty()) notes.push_back(f.note);
   // A forecast of zero from a history that is not: never silent (docs/FORECASTING.md).
   if (*hi > 0 && std::all_of(f.mean.begin(), f.mean.end(), [](double v) { return v == 0; })) {

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -224,6 +225,54 @@ TEST_F(ForecastRecommendCli, ForecastOfHugeValuesIsNeitherZeroNorFlat) {
       EXPECT_EQ(rows, 24);
     }
   }
+}
+
+// A constant history: the note says what the intervals are. A day of equal values gives the
+// constant with zero-width intervals; three equal values give wide ones (a few values cannot
+// show that the load never varies), and the note used to claim zero width for them too.
+TEST_F(ForecastRecommendCli, AConstantHistorysNoteSaysWhatTheIntervalsAre) {
+  {
+    std::ofstream t(dir_ / "flat-day.csv");
+    t << "timestamp,value\n";
+    for (int i = 0; i <= 288; ++i) t << i * 300 << ",5\n";
+  }
+  std::ofstream(dir_ / "flat-three.csv") << "timestamp,value\n0,5\n300,5\n600,5\n";
+  auto first_row = [&](const std::string& out) {
+    double t = 0, mean = 0, lo80 = 0, hi80 = 0, lo95 = 0, hi95 = 0;
+    const size_t nl = out.find('\n');
+    EXPECT_NE(nl, std::string::npos) << out;
+    EXPECT_EQ(std::sscanf(out.c_str() + nl + 1, "%lf,%lf,%lf,%lf,%lf,%lf", &t, &mean, &lo80, &hi80,
+                          &lo95, &hi95),
+              6)
+        << out;
+    return std::vector<double>{mean, lo95, hi95};
+  };
+
+  Out day = Tide("forecast --trace flat-day.csv --at 1d --horizon 1h --csv -");
+  ASSERT_EQ(day.code, 0) << day.err;
+  EXPECT_NE(
+      day.err.find(
+          "the history is constant (5): the forecast is that constant with zero-width intervals"),
+      std::string::npos)
+      << day.err;
+  std::vector<double> d = first_row(day.out);
+  EXPECT_DOUBLE_EQ(d[0], 5);
+  EXPECT_NEAR(d[1], 5, 1e-9);
+  EXPECT_NEAR(d[2], 5, 1e-9);
+
+  Out three = Tide("forecast --trace flat-three.csv --at 900 --horizon 600 --csv -");
+  ASSERT_EQ(three.code, 0) << three.err;
+  EXPECT_EQ(three.err.find("zero-width"), std::string::npos) << three.err;
+  EXPECT_NE(
+      three.err.find("the history is constant (5): the forecast is that constant with intervals"),
+      std::string::npos)
+      << three.err;
+  EXPECT_NE(three.err.find("3 values are too few"), std::string::npos) << three.err;
+  std::vector<double> f = first_row(three.out);
+  EXPECT_DOUBLE_EQ(f[0], 5);
+  // At least a normal error of the level, 5 +/- 1.96 x 5, the lower end clipped at 0 (a load).
+  EXPECT_EQ(f[1], 0);
+  EXPECT_GT(f[2], 5 + 1.9 * 5);
 }
 
 // --backtest honours --model (only that model), --csv and --json (the table in that form).
