@@ -302,8 +302,18 @@ void ParsePredictive(Reader& r, const MapFields& m, const Group& g, Predictive* 
   if (r.ReadDuration(min_h, Bound::kPositive, &out->min_history) && out->min_history < 86400)
     r.Fail(min_h, "a duration >= 24h (a day of history at least)");
   const Field max_h = m.Get("max_history");
-  if (r.ReadDuration(max_h, Bound::kPositive, &out->max_history) && out->max_history < out->min_history)
-    r.Fail(max_h, fmt::format("a duration >= min_history ({})", FormatDuration(out->min_history)));
+  if (r.ReadDuration(max_h, Bound::kPositive, &out->max_history) &&
+      out->max_history < out->min_history) {
+    // Blame the key the user wrote: a min_history past the default max_history is min_history's
+    // fault.
+    if (max_h.present)
+      r.Fail(max_h,
+             fmt::format("a duration >= min_history ({})", FormatDuration(out->min_history)));
+    else
+      r.Fail(min_h, fmt::format(
+                        "a duration <= max_history ({}, the default; set max_history to keep more)",
+                        FormatDuration(out->max_history)));
+  }
   const Field breach = m.Get("max_capacity_breach");
   if (breach.present) {
     MapFields b(r, breach);

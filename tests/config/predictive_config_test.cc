@@ -78,18 +78,33 @@ TEST_P(PredictiveConfigBad, NamesKeyAndAllowed) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, PredictiveConfigBad,
     ::testing::Values(
-        BadCase{"TargetAboveOne", "{type: predictive, metric: rps, target: 1.5}", "target", "(0, 1]"},
-        BadCase{"QuantileOne", "{type: predictive, metric: rps, quantile: 1}", "quantile", "(0, 1)"},
+        BadCase{"TargetAboveOne", "{type: predictive, metric: rps, target: 1.5}", "target",
+                "(0, 1]"},
+        BadCase{"QuantileOne", "{type: predictive, metric: rps, quantile: 1}", "quantile",
+                "(0, 1)"},
         BadCase{"ShortHorizon", "{type: predictive, metric: rps, horizon: 1h}", "horizon", ">= 2h"},
-        BadCase{"ShortHistory", "{type: predictive, metric: rps, min_history: 6h}", "min_history", ">= 24h"},
-        BadCase{"UnknownModel", "{type: predictive, metric: rps, model: prophet}", "model", "seasonal_naive_daily"},
-        BadCase{"UnknownMode", "{type: predictive, metric: rps, mode: scale}", "mode", "forecast_only"},
-        BadCase{"BufferWithHonor", "{type: predictive, metric: rps, max_capacity_breach: {behavior: honor, buffer: 5}}",
-                "buffer", "only with behavior: increase"},
-        BadCase{"BadMaxChange", "{type: predictive, metric: rps, max_change: lots}", "max_change", "50%"},
-        BadCase{"ScaleInNotBool", "{type: predictive, metric: rps, scale_in: maybe}", "scale_in", "true or false"},
+        BadCase{"ShortHistory", "{type: predictive, metric: rps, min_history: 6h}", "min_history",
+                ">= 24h"},
+        // min_history past the default max_history blames min_history, the key that was written.
+        BadCase{"HistoryPastDefaultMax", "{type: predictive, metric: rps, min_history: 20d}",
+                "min_history: bad value '20d'", "<= max_history (14d, the default"},
+        BadCase{"MaxBelowMin", "{type: predictive, metric: rps, min_history: 3d, max_history: 2d}",
+                "max_history: bad value '2d'", ">= min_history (3d)"},
+        BadCase{"UnknownModel", "{type: predictive, metric: rps, model: prophet}", "model",
+                "seasonal_naive_daily"},
+        BadCase{"UnknownMode", "{type: predictive, metric: rps, mode: scale}", "mode",
+                "forecast_only"},
+        BadCase{
+            "BufferWithHonor",
+            "{type: predictive, metric: rps, max_capacity_breach: {behavior: honor, buffer: 5}}",
+            "buffer", "only with behavior: increase"},
+        BadCase{"BadMaxChange", "{type: predictive, metric: rps, max_change: lots}", "max_change",
+                "50%"},
+        BadCase{"ScaleInNotBool", "{type: predictive, metric: rps, scale_in: maybe}", "scale_in",
+                "true or false"},
         BadCase{"UnknownMetric", "{type: predictive, metric: cpu}", "metric", "rps"},
-        BadCase{"UnknownKey", "{type: predictive, metric: rps, quantil: 0.9}", "quantil", "quantile"}),
+        BadCase{"UnknownKey", "{type: predictive, metric: rps, quantil: 0.9}", "quantil",
+                "quantile"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 // Simulated utilisation stops at 1: a target whose tolerance band reaches 1 never scales up.
