@@ -28,7 +28,10 @@ std::string Row(const sim::Candidate& c) {
                      100 * c.train.unserved_fraction, c.meets ? "meets" : "misses");
 }
 
-nlohmann::json SummaryObject(const sim::Summary& s) {
+// A summary of the chosen variant. Its config_path is the file that holds that variant: --out
+// when given, else empty (the variant is in no file; --config holds the group before tuning).
+nlohmann::json SummaryObject(sim::Summary s, const std::string& out) {
+  s.config_path = out;
   return nlohmann::json::parse(sim::SummaryJson(s));
 }
 
@@ -54,6 +57,7 @@ Status RunRecommend(const RecommendArgs& a) {
   auto step = ParseStep(a.step);
   if (!step.ok()) return step.status();
   opt.step = *step;
+  NoteCoarseStep("recommend", a.step, opt.step, *group);
   if (!a.train_warmup.empty()) {
     auto w = ParseDuration(a.train_warmup);
     if (!w.ok() || !(*w >= 0)) {
@@ -68,6 +72,7 @@ Status RunRecommend(const RecommendArgs& a) {
     opt.start_epoch = *t;
   }
   // Open outputs first: a bad path fails before minutes of search.
+  if (Status st = CheckOutputsApart({{"--out", &a.out}, {"--json", &a.json}}); !st.ok()) return st;
   std::unique_ptr<AtomicFile> out, json;
   if (!a.out.empty()) {
     auto f = AtomicFile::Open(a.out);
@@ -94,7 +99,9 @@ Status RunRecommend(const RecommendArgs& a) {
 
   const bool found = r->chosen >= 0;
   const sim::Candidate& pick = r->candidates[found ? r->chosen : r->closest];
-  if (a.json != "-") {
+  // An output on stdout is the whole of stdout: the text summary would corrupt it.
+  const bool text = a.json != "-" && a.out != "-";
+  if (text) {
     std::printf("searched %zu variants (%s) on the first %.0f%% of %s (scored from trace second %.0f, the "
                 "warm-up replayed before it, until %.0f), SLO %s\n\n",
                 r->candidates.size(), a.family.c_str(), 100 * a.train_fraction, a.trace.c_str(), r->train_from,
@@ -137,8 +144,8 @@ Status RunRecommend(const RecommendArgs& a) {
                         {"train_from", r->train_from},
                         {"found", found},
                         {"chosen", pick.label},
-                        {"train", SummaryObject(pick.train)},
-                        {"test", SummaryObject(r->test)}};
+                        {"train", SummaryObject(pick.train, a.out)},
+                        {"test", SummaryObject(r->test, a.out)}};
     nlohmann::json all = nlohmann::json::array();
     for (const auto& c : r->candidates)
       all.push_back({{"label", c.label}, {"family", c.family}, {"meets", c.meets}, {"shortfall", c.shortfall},
@@ -152,7 +159,7 @@ Status RunRecommend(const RecommendArgs& a) {
     if (!f) continue;
     if (Status s = f->Commit(); !s.ok()) return s;
   }
-  if (out && a.json != "-") std::printf("config written to %s\n", a.out.c_str());
+  if (out && text) std::printf("config written to %s\n", a.out.c_str());
   return Status::Ok();
 }
 

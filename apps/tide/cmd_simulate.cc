@@ -62,11 +62,26 @@ Result<const config::Group*> PickGroup(const config::Config& cfg, const std::str
 
 Result<double> ParseStep(const std::string& text) {
   auto step = ParseDuration(text);
-  if (!step.ok() || !std::isfinite(*step) || !(*step >= sim::kMinStep)) {
+  // ParseDuration's own reason (e.g. over 100 years) when it has one.
+  if (!step.ok()) return Status::InvalidInput("--step: " + step.status().message());
+  if (!std::isfinite(*step) || !(*step >= sim::kMinStep)) {
     return Status::InvalidInput(fmt::format(
         "--step: bad value '{}': allowed: a duration of at least 1ms (e.g. 1s, 15s, 1m)", text));
   }
   return *step;
+}
+
+void NoteCoarseStep(const char* command, const std::string& text, double step,
+                    const config::Group& g) {
+  if (step <= g.evaluation_interval + 1e-9) return;
+  const std::string every = FormatDuration(g.evaluation_interval);
+  std::fprintf(
+      stderr,
+      "tide %s: note: --step %s is coarser than group %s's evaluation_interval %s: the replay "
+      "decides once per step (every %s), not every %s; a step of at most %s replays the "
+      "decisions as configured\n",
+      command, text.c_str(), g.name.c_str(), every.c_str(), FormatDuration(step).c_str(),
+      every.c_str(), every.c_str());
 }
 
 Status RunSimulate(const SimulateArgs& a) {
@@ -89,6 +104,7 @@ Status RunSimulate(const SimulateArgs& a) {
   auto step = ParseStep(a.step);
   if (!step.ok()) return step.status();
   opt.step = *step;
+  NoteCoarseStep("simulate", a.step, opt.step, **group);
   // Range checks here, to show the value as written ("5m") with the trace second it means.
   const double t0 = trace->start(), t_end = trace->end();
   if (!a.from.empty()) {
@@ -124,6 +140,10 @@ Status RunSimulate(const SimulateArgs& a) {
 
   // Every output is opened before the run (a bad path fails fast, before any work) and
   // committed only after every one of them was written: a failed run leaves no output.
+  if (Status st = CheckOutputsApart(
+          {{"--timeline", &a.timeline}, {"--report", &a.report}, {"--json", &a.json}});
+      !st.ok())
+    return st;
   std::unique_ptr<AtomicFile> timeline, report, json;
   for (auto [path, file] : {std::pair{&a.timeline, &timeline}, std::pair{&a.report, &report},
                             std::pair{&a.json, &json}}) {
@@ -171,7 +191,8 @@ Status RunSimulate(const SimulateArgs& a) {
     if (!f) continue;
     if (Status st = f->Commit(); !st.ok()) return st;
   }
-  if (a.json != "-") {
+  // An output on stdout is the whole of stdout: the text summary would corrupt it.
+  if (a.json != "-" && a.timeline != "-" && a.report != "-") {
     std::fputs(sim::SummaryText(s).c_str(), stdout);
     if (!a.report.empty()) std::printf("report: %s\n", a.report.c_str());
     if (!a.timeline.empty()) std::printf("timeline: %s\n", a.timeline.c_str());

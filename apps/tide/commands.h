@@ -19,6 +19,10 @@ Result<const config::Group*> PickGroup(const config::Config& cfg, const std::str
                                        const std::string& path);
 // --step: a finite duration of at least sim::kMinStep (1 ms).
 Result<double> ParseStep(const std::string& text);
+// A note on stderr when `step` is coarser than the group's evaluation_interval: the replay
+// then decides once per step, less often than the group is configured to.
+void NoteCoarseStep(const char* command, const std::string& text, double step,
+                    const config::Group& g);
 
 struct ValidateArgs {
   std::string path;

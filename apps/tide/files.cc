@@ -139,6 +139,23 @@ Status AtomicFile::Commit() {
   return Status::Ok();
 }
 
+Status CheckOutputsApart(
+    std::initializer_list<std::pair<std::string_view, const std::string*>> outputs) {
+  for (auto a = outputs.begin(); a != outputs.end(); ++a) {
+    if (a->second->empty()) continue;
+    for (auto b = std::next(a); b != outputs.end(); ++b) {
+      if (*a->second != *b->second) continue;
+      const std::string what = *a->second == "-" ? "'-' (standard output)"
+                                                 : fmt::format("the same file '{}'", *a->second);
+      return Status::InvalidInput(
+          fmt::format("{} and {} both name {}; allowed: a different file for each output, and '-' "
+                      "for one of them at most",
+                      a->first, b->first, what));
+    }
+  }
+  return Status::Ok();
+}
+
 Status WriteFileAtomic(const std::string& path, std::string_view data) {
   auto f = AtomicFile::Open(path);
   if (!f.ok()) return f.status();

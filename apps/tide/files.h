@@ -6,9 +6,11 @@
 #pragma once
 
 #include <cstdio>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/result.h"
 
@@ -32,6 +34,13 @@ class AtomicFile {
   int unnamed_fd_ = -1;  // f_'s descriptor when it is an O_TMPFILE
   bool failed_ = false;
 };
+
+// Two outputs of one command must not name the same file, and at most one may be "-"
+// (standard output): the second would overwrite the first, or interleave with it. `outputs`
+// are (flag, path) pairs; empty paths are not given and are skipped. InvalidInput names both
+// flags.
+Status CheckOutputsApart(
+    std::initializer_list<std::pair<std::string_view, const std::string*>> outputs);
 
 // Writes a whole file atomically ("-" = stdout).
 Status WriteFileAtomic(const std::string& path, std::string_view data);

@@ -74,7 +74,7 @@ Result<std::vector<ModelScore>> Backtest(const Series& s, const BacktestOptions&
       auto t0 = std::chrono::steady_clock::now();
       Status st = models[m]->Fit(clean);
       if (!st.ok()) {
-        ++out[m].failures;
+        if (out[m].failures++ == 0) out[m].first_failure = st.message();
         continue;
       }
       Forecast f = models[m]->Predict(h);
@@ -122,6 +122,13 @@ Result<std::vector<ModelScore>> Backtest(const Series& s, const BacktestOptions&
     }
   }
   if (!any) {
+    // Origins there were, but no model could fit at any: say so, not that the series is short.
+    for (const ModelScore& m : out) {
+      if (m.failures == 0) continue;
+      return Status::InvalidInput(
+          fmt::format("backtest: {} failed to fit at all {} origins (the first: {})", m.model,
+                      m.failures, m.first_failure));
+    }
     return Status::InvalidInput(fmt::format(
         "backtest: no origin has {} s of history and {} s of actuals after it in the last {:.0f} % "
         "of a series of {} steps of {} s",

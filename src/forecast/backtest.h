@@ -42,6 +42,7 @@ struct ModelScore {
   std::string model;
   int origins = 0;        // origins scored
   int failures = 0;       // origins where Fit failed (not scored)
+  std::string first_failure;  // Fit's message at the first of them
   double fit_ms = 0;      // mean fit + forecast time, milliseconds
   std::vector<LeadScore> leads;  // one per options.leads
 };
