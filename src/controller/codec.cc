@@ -84,7 +84,8 @@ json GroupStateToJson(const policy::GroupState& s) {
             {"last_evaluated", s.schedule.last_evaluated},
             {"min", s.schedule.min ? json(*s.schedule.min) : json(nullptr)},
             {"max", s.schedule.max ? json(*s.schedule.max) : json(nullptr)},
-            {"next_fire", next}}}};
+            {"next_fire", next},
+            {"fingerprint", s.schedule.fingerprint}}}};
 }
 
 Result<policy::GroupState> GroupStateFromJson(const json& j) {
@@ -116,6 +117,9 @@ Result<policy::GroupState> GroupStateFromJson(const json& j) {
   s.schedule.last_evaluated = sc.value("last_evaluated", 0.0);
   if (sc.contains("min") && sc["min"].is_number()) s.schedule.min = sc["min"].get<int>();
   if (sc.contains("max") && sc["max"].is_number()) s.schedule.max = sc["max"].get<int>();
+  // Absent in a state stored by an earlier tide: empty, so the schedule starts over once.
+  if (sc.contains("fingerprint") && sc["fingerprint"].is_string())
+    s.schedule.fingerprint = sc["fingerprint"].get<std::string>();
   if (sc.contains("next_fire") && sc["next_fire"].is_array()) {
     for (const auto& t : sc["next_fire"])
       s.schedule.next_fire.push_back(NumOr(t, std::numeric_limits<double>::infinity()));

@@ -13,6 +13,7 @@
 
 #include <deque>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "config/config.h"
@@ -39,6 +40,9 @@ struct ScheduleState {
   double last_evaluated = 0;           // actions firing in (last_evaluated, now] apply
   std::optional<int> min, max;         // overrides in force
   std::vector<double> next_fire;       // per policy index; +inf when none
+  // The scheduled actions this state was computed for (ScheduleFingerprint): a state restored
+  // or kept across a reload that changed them starts over, so an edited time takes effect.
+  std::string fingerprint;
 };
 
 class GroupState {

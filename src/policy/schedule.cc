@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -27,13 +29,35 @@ double NextFire(const config::Scheduled& s, double after) {
 
 }  // namespace
 
+std::string ScheduleFingerprint(const config::Group& group) {
+  std::string f;
+  for (size_t i = 0; i < group.policies.size(); ++i) {
+    const auto& p = group.policies[i];
+    if (p.kind != config::PolicyKind::kScheduled) continue;
+    const auto& s = p.scheduled;
+    auto opt = [](const std::optional<int>& v) {
+      return v ? std::to_string(*v) : std::string("-");
+    };
+    f += std::to_string(i) + "|" + (s.cron ? s.cron->text() + "@" + s.cron->zone_name() : "") +
+         "|" + (s.at ? std::to_string(*s.at) : "") + "|" + opt(s.min) + "|" + opt(s.max) + "|" +
+         opt(s.desired) + ";";
+  }
+  return f;
+}
+
 ScheduleStep AdvanceSchedule(const config::Group& group, double now, ScheduleState* state) {
   ScheduleStep step;
   const auto& policies = group.policies;
-  // A state restored from a different config (policies added or removed) starts over.
-  if (state->initialized && state->next_fire.size() != policies.size()) *state = ScheduleState{};
+  // A state kept or restored across a config whose scheduled actions differ (a time edited,
+  // an action added or removed) starts over: replays the last 8 days' min/max and computes
+  // the next firings from the actions as they are now.
+  const std::string fingerprint = ScheduleFingerprint(group);
+  if (state->initialized &&
+      (state->next_fire.size() != policies.size() || state->fingerprint != fingerprint))
+    *state = ScheduleState{};
   if (!state->initialized) {
     state->initialized = true;
+    state->fingerprint = fingerprint;
     state->next_fire.assign(policies.size(), kInf);
     std::vector<std::pair<double, int>> past;  // (fired at, policy index)
     for (size_t i = 0; i < policies.size(); ++i) {
@@ -47,7 +71,16 @@ ScheduleStep AdvanceSchedule(const config::Group& group, double now, ScheduleSta
       state->next_fire[i] = NextFire(s, now);
     }
     std::sort(past.begin(), past.end());
-    for (const auto& [at, i] : past) Apply(policies[i].scheduled, state);
+    for (const auto& [at, i] : past) {
+      const auto& s = policies[i].scheduled;
+      Apply(s, state);
+      // An action due at this very instant fires whole, desired included, as it would have at
+      // the next evaluation had it been due a moment later (NextFire is strictly after now).
+      if (at >= now) {
+        if (s.desired) step.desired = *s.desired;
+        step.fired_policy = i;
+      }
+    }
     state->last_evaluated = now;
     return step;
   }

@@ -7,7 +7,9 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <limits>
 
+#include "controller/codec.h"
 #include "testing/controller_deps.h"
 #include "testing/fakes.h"
 #include "testing/groups.h"
@@ -370,6 +372,25 @@ TEST(Controller, BackfillFillsTheWindowAtStart) {
   // mean 85 -> ceil(85 / 10) = 9 units; without the backfill it would be 4.
   auto g = (*c)->GetGroup("web", 1);
   EXPECT_EQ((*g)["last_decision"]["proposals"][0]["desired"], 9);
+}
+
+// The schedule's state survives a restart with the actions it was computed for, so a restart
+// on an edited config starts the schedule over (policy/schedule.h); a state stored before the
+// fingerprint existed reads as none, which starts over once.
+TEST(GroupStateCodec, KeepsTheScheduleFingerprint) {
+  policy::GroupState st;
+  st.schedule.initialized = true;
+  st.schedule.next_fire = {std::numeric_limits<double>::infinity(), 1798761600};
+  st.schedule.fingerprint = "1|0 0 1 1 *@UTC||-|-|4;";
+  auto back = GroupStateFromJson(GroupStateToJson(st));
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back->schedule.fingerprint, st.schedule.fingerprint);
+  EXPECT_EQ(back->schedule.next_fire, st.schedule.next_fire);
+  nlohmann::json old = GroupStateToJson(st);
+  old["schedule"].erase("fingerprint");
+  auto earlier = GroupStateFromJson(old);
+  ASSERT_TRUE(earlier.ok());
+  EXPECT_EQ(earlier->schedule.fingerprint, "");
 }
 
 }  // namespace

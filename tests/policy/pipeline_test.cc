@@ -308,6 +308,54 @@ TEST(Pipeline, ScheduledCronReplaysBoundsAtStart) {
   EXPECT_EQ(d.desired, 6);
 }
 
+// A reload (or a restart on the stored state) with an edited cron time: the kept state starts
+// over from the actions as they now are. It used to keep the old next firing (here 2027), so
+// the every-minute action never fired while the outlook listed it every minute.
+TEST(Pipeline, AnEditedScheduleTakesEffectOnTheKeptState) {
+  auto g = MakeGroup(1, 20);
+  g.behavior = Unlimited();
+  auto yearly = calendar::CronSchedule::Parse("0 0 1 1 *", "UTC");
+  auto minutely = calendar::CronSchedule::Parse("* * * * *", "UTC");
+  ASSERT_TRUE(yearly.ok() && minutely.ok());
+  config::Policy sched;
+  sched.name = "burst";
+  sched.kind = config::PolicyKind::kScheduled;
+  sched.scheduled.cron = std::make_shared<calendar::CronSchedule>(*yearly);
+  sched.scheduled.desired = 4;
+  g.policies = {TargetTracking(0, 0.5), sched};
+  GroupState st;
+  const double t0 = 86400 * 100 + 30;  // not on a minute: nothing due at the first evaluation
+  EXPECT_EQ(Eval(g, st, t0, 1, {Ok(0.5, t0)}).desired, 1);
+  g.policies[1].scheduled.cron = std::make_shared<calendar::CronSchedule>(*minutely);
+  EXPECT_EQ(Eval(g, st, t0 + 10, 1, {Ok(0.5, t0 + 10)}).desired,
+            1);  // starts over; next firing t0 + 30
+  Decision d = Eval(g, st, t0 + 40, 1, {Ok(0.5, t0 + 40)});
+  EXPECT_EQ(d.desired, 4);
+  EXPECT_EQ(d.reason, Reason::kScheduledDesired);
+  // The same actions again: the state is kept (no replay, no second firing at the same minute).
+  EXPECT_EQ(Eval(g, st, t0 + 50, 4, {Ok(0.5, t0 + 50)}).reason == Reason::kScheduledDesired, false);
+}
+
+// An action due at the very instant of the first evaluation fires whole: a simulation from
+// midnight with a midnight action used to apply its min and max but drop its desired.
+TEST(Pipeline, AnActionDueAtTheFirstEvaluationSetsItsDesired) {
+  auto g = MakeGroup(1, 20);
+  g.behavior = Unlimited();
+  config::Policy sched;
+  sched.name = "open";
+  sched.kind = config::PolicyKind::kScheduled;
+  sched.scheduled.at = 1000;
+  sched.scheduled.desired = 5;
+  g.policies = {TargetTracking(0, 0.5), sched};
+  GroupState st;
+  Decision d = Eval(g, st, 1000, 1, {Ok(0.5, 1000)});
+  EXPECT_EQ(d.desired, 5);
+  EXPECT_EQ(d.reason, Reason::kScheduledDesired);
+  // One that fired before the first evaluation stays a past one-time order: not replayed.
+  GroupState later;
+  EXPECT_EQ(Eval(g, later, 1001, 1, {Ok(0.5, 1001)}).desired, 1);
+}
+
 // Properties over random inputs (seeded): capacity stays in [min, max]; a missing metric
 // never lowers capacity unless a fixed fallback is configured; runs are deterministic.
 TEST(PipelineProperty, BoundsAndNoScaleInOnMissingData) {
