@@ -173,7 +173,8 @@ std::string DescribeGroup(const config::Group& g) {
       case config::PolicyKind::kScheduled: {
         const auto& sc = p.scheduled;
         fmt::format_to(out, "policy {}: scheduled {}", p.name,
-                       sc.cron ? "cron " + sc.cron->text() : "at " + FormatTimestamp(*sc.at));
+                       sc.cron ? "cron " + sc.cron->text() + " (" + sc.cron->zone_name() + ")"
+                               : "at " + FormatTimestamp(*sc.at));
         if (sc.min) fmt::format_to(out, " min={}", *sc.min);
         if (sc.max) fmt::format_to(out, " max={}", *sc.max);
         if (sc.desired) fmt::format_to(out, " desired={}", *sc.desired);

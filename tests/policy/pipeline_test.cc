@@ -6,6 +6,7 @@
 
 #include <random>
 
+#include "policy/explain.h"
 #include "testing/groups.h"
 
 namespace tide::policy {
@@ -334,6 +335,24 @@ TEST(Pipeline, AnEditedScheduleTakesEffectOnTheKeptState) {
   EXPECT_EQ(d.reason, Reason::kScheduledDesired);
   // The same actions again: the state is kept (no replay, no second firing at the same minute).
   EXPECT_EQ(Eval(g, st, t0 + 50, 4, {Ok(0.5, t0 + 50)}).reason == Reason::kScheduledDesired, false);
+}
+
+// The policy description (simulate's report, tide explain) names a cron action's time zone:
+// "0 7 * * 1-5" in America/New_York read as UTC was five hours off.
+TEST(Pipeline, TheDescriptionOfACronActionNamesItsZone) {
+  auto g = MakeGroup(1, 20);
+  auto cron = calendar::CronSchedule::Parse("0 7 * * 1-5", "America/New_York");
+  ASSERT_TRUE(cron.ok()) << cron.status().message();
+  config::Policy sched;
+  sched.name = "weekday-morning";
+  sched.kind = config::PolicyKind::kScheduled;
+  sched.scheduled.cron = std::make_shared<calendar::CronSchedule>(*cron);
+  sched.scheduled.min = 12;
+  g.policies = {sched};
+  const std::string d = DescribeGroup(g);
+  EXPECT_NE(d.find("policy weekday-morning: scheduled cron 0 7 * * 1-5 (America/New_York) min=12"),
+            std::string::npos)
+      << d;
 }
 
 // An action due at the very instant of the first evaluation fires whole: a simulation from
