@@ -64,12 +64,28 @@ std::vector<Line> Lines(const GroupReport& r) {
 constexpr const char* kNoRecords =
     "no decisions recorded in this period (was tide running this group then?): no figures";
 
+// When the demand metric's readings cover none or only part of the recorded time.
+std::string DemandNote(const GroupReport& r) {
+  if (r.demand_metric.empty() || !(r.figures.seconds > 0)) return "";
+  if (!(r.demand_seconds > 0))
+    return fmt::format(
+        "no reading of the demand metric {} in this period: the figures that need demand are "
+        "unknown",
+        r.demand_metric);
+  if (r.demand_seconds < r.figures.seconds - 1e-6)
+    return fmt::format(
+        "the demand metric {} had readings for {} of the {} recorded: the figures that need demand "
+        "cover that time only",
+        r.demand_metric, FormatDuration(r.demand_seconds), FormatDuration(r.figures.seconds));
+  return "";
+}
+
 nlohmann::ordered_json FiguresJson(const GroupReport& r) {
   const PeriodFigures& f = r.figures;
   const auto& e = f.elasticity;
   // No recorded time in the period: every figure is unknown (null), never a perfect 0.
   const bool covered = f.seconds > 0;
-  const bool d = !r.demand_metric.empty() && covered;
+  const bool d = DemandKnown(r) && covered;
   auto known = [&](auto x) {
     return covered ? nlohmann::ordered_json(x) : nlohmann::ordered_json(nullptr);
   };
@@ -86,6 +102,8 @@ nlohmann::ordered_json FiguresJson(const GroupReport& r) {
   j["decisions"] = r.decisions;
   j["seconds"] = f.seconds;
   if (!covered) j["note"] = kNoRecords;
+  else if (const std::string n = DemandNote(r); !n.empty())
+    j["note"] = n;
   j["cost"] = known(f.cost);
   j["static_peak_cost"] = dm(f.static_peak_cost);
   j["savings_vs_static_peak"] = dm(f.savings_vs_static_peak);
@@ -123,11 +141,13 @@ GroupReport ComputeGroupReport(const config::Group& g, double from, double to,
   GroupReport r;
   r.group = g.name;
   r.demand_metric = g.demand_metric;
-  PeriodAccumulator acc(g.model.price_per_unit_hour);
+  PeriodAccumulator acc(g.model.price_per_unit_hour), known(g.model.price_per_unit_hour);
   const double cap = g.model.capacity_per_unit;
   const double max_step = 2 * g.evaluation_interval;
   size_t li = 0;
-  double last_load = NAN;
+  double last_load = NAN, last_load_at = -INFINITY;
+  // A reading older than this is stale, as the live controller treats it (max_age's default).
+  const double stale_after = 3 * g.evaluation_interval;
   for (size_t i = 0; i < points.size(); ++i) {
     const CapacityPoint& p = points[i];
     if (p.at < from || p.at >= to) continue;
@@ -137,14 +157,16 @@ GroupReport ComputeGroupReport(const config::Group& g, double from, double to,
     if (!(dt > 0)) continue;
     // The demand metric's reading at this evaluation (the last one at or before it).
     while (li < load.size() && load[li].at <= p.at + 1e-6) {
-      if (std::isfinite(load[li].value)) last_load = load[li].value;
+      if (std::isfinite(load[li].value)) last_load = load[li].value, last_load_at = load[li].at;
       ++li;
     }
     int demand = 0;
     double util = NAN;
-    if (!r.demand_metric.empty() && std::isfinite(last_load)) {
+    if (!r.demand_metric.empty() && std::isfinite(last_load) &&
+        p.at - last_load_at <= stale_after + 1e-6) {
       demand = static_cast<int>(std::ceil(std::max(0.0, last_load) / cap - 1e-9));
       if (p.ready > 0) util = std::min(1.0, last_load / (p.ready * cap));
+      known.AddStep(dt, demand, p.ready, p.current, util);
     }
     acc.AddStep(dt, demand, p.ready, p.current, util);
   }
@@ -153,6 +175,24 @@ GroupReport ComputeGroupReport(const config::Group& g, double from, double to,
     acc.AddScaling(s.to > s.from, s.ready_at > 0 ? std::max(0.0, s.ready_at - s.decided_at) : NAN);
   }
   r.figures = acc.Finish();
+  if (!r.demand_metric.empty()) {
+    // The demand-based figures from the steps with a reading only (see GroupReport).
+    const PeriodFigures k = known.Finish();
+    r.demand_seconds = k.seconds;
+    PeriodFigures& f = r.figures;
+    f.elasticity = k.elasticity;
+    f.oracle_cost = k.oracle_cost;
+    f.static_peak_cost = k.static_peak_cost;
+    f.savings_vs_static_peak = k.savings_vs_static_peak;
+    f.savings_vs_static_peak_percent = k.savings_vs_static_peak_percent;
+    f.excess_over_oracle = k.excess_over_oracle;
+    f.excess_over_oracle_percent = k.excess_over_oracle_percent;
+    f.peak_demand = k.peak_demand;
+    f.mean_demand = k.mean_demand;
+    f.mean_utilization = k.mean_utilization;
+    f.under_provisioning_events = k.under_provisioning_events;
+    f.over_provisioning_events = k.over_provisioning_events;
+  }
   return r;
 }
 
@@ -176,8 +216,9 @@ std::string ReportText(double from, double to, const std::vector<GroupReport>& g
       out += fmt::format("  {}\n", kNoRecords);
       continue;
     }
+    if (const std::string n = DemandNote(g); !n.empty()) out += fmt::format("  note: {}\n", n);
     for (const Line& l : Lines(g)) {
-      const std::string v = l.needs_demand && g.demand_metric.empty() ? "n/a" : l.value;
+      const std::string v = l.needs_demand && !DemandKnown(g) ? "n/a" : l.value;
       out += fmt::format("  {:<34}{:>14} {}\n", l.label, v, l.unit);
     }
   }
@@ -203,8 +244,10 @@ std::string ReportHtml(double from, double to, const std::vector<GroupReport>& g
       html += fmt::format("<tr><td colspan=\"4\">{}</td></tr>\n</table>\n", HtmlEscape(kNoRecords));
       continue;
     }
+    if (const std::string n = DemandNote(g); !n.empty())
+      html += fmt::format("<tr><td colspan=\"4\">note: {}</td></tr>\n", HtmlEscape(n));
     for (const Line& l : Lines(g)) {
-      const std::string v = l.needs_demand && g.demand_metric.empty() ? "n/a" : l.value;
+      const std::string v = l.needs_demand && !DemandKnown(g) ? "n/a" : l.value;
       html += fmt::format(
           "<tr><td>{}</td><td><code>{}</code></td><td class=\"v\">{}</td><td>{}</td></tr>\n",
           HtmlEscape(l.label), l.key, HtmlEscape(v), HtmlEscape(l.unit));

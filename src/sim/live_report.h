@@ -41,8 +41,17 @@ struct GroupReport {
   std::string group;
   std::string demand_metric;  // "" = none: demand-based figures unknown
   long long decisions = 0;
+  // Cost, supply and scaling over every recorded step; the demand-based figures (oracle,
+  // static peak, elasticity, utilisation, demand) only over the steps with a reading of the
+  // demand metric: a step without one is unknown, not a demand of 0.
   PeriodFigures figures;
+  double demand_seconds = 0;  // seconds of `figures` with a demand reading
 };
+
+// Demand-based figures can be given: a demand metric and at least one step with its reading.
+inline bool DemandKnown(const GroupReport& r) {
+  return !r.demand_metric.empty() && r.demand_seconds > 0;
+}
 
 // REQUIRES: points and load oldest first; from < to.
 GroupReport ComputeGroupReport(const config::Group& g, double from, double to,

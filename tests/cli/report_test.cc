@@ -157,6 +157,51 @@ TEST_F(ReportTest, TextAndHtmlAndAGroupWithoutDemand) {
   EXPECT_EQ(out_.find("mean time to scale up"), std::string::npos) << out_;  // no figure lines
 }
 
+// The demand metric without readings (a source that never answered) or with readings for part
+// of the period: the demand-based figures are unknown, or cover the known part only, with a
+// note. They used to count a missing reading as demand 0 (mean demand 0, oracle 0, τO 100 %).
+TEST_F(ReportTest, AMissingDemandReadingIsUnknownNotZero) {
+  auto write = [&](const char* db, int samples) {
+    auto st = store::Store::Open((dir_ / db).string());
+    ASSERT_TRUE(st.ok()) << st.status().message();
+    store::Batch b;
+    const double rps[] = {20, 20, 40, 40, 10, 10};
+    for (int i = 0; i < 6; ++i) {
+      const double at = kT0 + 10 * i;
+      if (i < samples) b.samples.push_back({"web", "rps", at, rps[i]});
+      b.decisions.push_back({"web", at, 3, 3, "WithinTolerance", "", "{\"ready\": 3}"});
+    }
+    ASSERT_TRUE((*st)->WriteBatch(b).ok());
+  };
+  write("none.db", 0);
+  write("part.db", 2);  // readings at +0 and +10 s; stale (older than 3 x 10 s) at +50 s
+  const std::string range = " --since 60s --until 1800000060 --group web --json -";
+  ASSERT_EQ(Run("report --config tide.yaml --store none.db" + range), 0) << err_;
+  auto none = nlohmann::json::parse(out_)["groups"][0];
+  EXPECT_FALSE(none["cost"].is_null()) << none.dump();
+  for (const char* k :
+       {"oracle_cost", "mean_demand", "peak_demand", "tau_over", "mean_utilization"})
+    EXPECT_TRUE(none[k].is_null()) << k << ": " << none.dump();
+  EXPECT_NE(none["note"].get<std::string>().find("no reading of the demand metric rps"),
+            std::string::npos);
+  ASSERT_EQ(
+      Run("report --config tide.yaml --store none.db --since 60s --until 1800000060 --group web"),
+      0);
+  EXPECT_NE(out_.find("note: no reading of the demand metric rps"), std::string::npos) << out_;
+  EXPECT_NE(out_.find("n/a"), std::string::npos) << out_;
+
+  ASSERT_EQ(Run("report --config tide.yaml --store part.db" + range), 0) << err_;
+  auto part = nlohmann::json::parse(out_)["groups"][0];
+  EXPECT_NE(part["note"].get<std::string>().find("had readings for 50s of the 60s recorded"),
+            std::string::npos)
+      << part.dump();
+  // Demand 2 (rps 20) over the five known steps: the reading at +10 s carries for 30 s.
+  EXPECT_NEAR(part["mean_demand"].get<double>(), 2, 1e-9) << part.dump();
+  EXPECT_EQ(part["peak_demand"].get<int>(), 2);
+  EXPECT_NEAR(part["oracle_cost"].get<double>(), 2 * 50 * 3.6 / 3600, 1e-9);  // over the known 50 s
+  EXPECT_NEAR(part["cost"].get<double>(), 3 * 60 * 3.6 / 3600, 1e-9);         // over all 60 s
+}
+
 TEST_F(ReportTest, BadInputExitsTwoWithAClearMessage) {
   EXPECT_EQ(Run("report " + period_ + " --group nope"), 2);
   EXPECT_NE(err_.find("--group: bad value 'nope': no such group in tide.yaml; allowed: web, api"),
