@@ -146,8 +146,11 @@ GroupReport ComputeGroupReport(const config::Group& g, double from, double to,
   const double max_step = 2 * g.evaluation_interval;
   size_t li = 0;
   double last_load = NAN, last_load_at = -INFINITY;
-  // A reading older than this is stale, as the live controller treats it (max_age's default).
-  const double stale_after = 3 * g.evaluation_interval;
+  // A reading older than this is stale, as the live controller treats it: the metric's
+  // max_age, by default 3 x the evaluation interval.
+  double stale_after = 3 * g.evaluation_interval;
+  for (const config::Metric& m : g.metrics)
+    if (m.name == g.demand_metric && m.source.max_age > 0) stale_after = m.source.max_age;
   for (size_t i = 0; i < points.size(); ++i) {
     const CapacityPoint& p = points[i];
     if (p.at < from || p.at >= to) continue;
