@@ -149,6 +149,10 @@ std::vector<Alert> Evaluator::Evaluate(const GroupInputs& in) {
         s.firing = false;
         s.alert.firing = false;
         s.alert.ended = in.now;
+        // The firing message is in the present tense ("... is not ready yet"): said of a
+        // resolved alert it would read as still true.
+        s.alert.message = fmt::format("resolved after {}; it was: {}",
+                                      FormatDuration(in.now - s.alert.since), s.alert.message);
         changes.push_back(s.alert);
       }
       continue;

@@ -160,6 +160,10 @@ TEST_P(RuleTable, FiresAndResolvesAtTheExpectedSteps) {
         resolved = k;
         EXPECT_EQ(a.ended, k * c.step);
         EXPECT_EQ(a.since, *fired * c.step);
+        // Said of a resolved alert, the firing message alone reads as still true ("a scale-up
+        // ... is not ready yet"): the resolution says it is over.
+        EXPECT_EQ(a.message.rfind("resolved after ", 0), 0u) << a.message;
+        EXPECT_NE(a.message.find("; it was: "), std::string::npos) << a.message;
       }
     }
     const bool open = !ev.Open().empty();
