@@ -179,6 +179,14 @@ Result<const date::time_zone*> FindZone(std::string_view name) {
                                 "America/New_York, UTC)");
   };
   if (name.empty()) return error();
+  // Files of the database that name no zone of their own: the host's zone (a config would
+  // mean another time on another host) and the tz build's placeholders.
+  if (name == "localtime" || name == "posixrules" || name == "Factory") {
+    return Status::InvalidInput(
+        "time zone '" + std::string(name) +
+        "' is not a zone every host shares ('localtime' is this host's own setting); "
+        "allowed: an IANA time zone name (e.g. Europe/Berlin, America/New_York, UTC)");
+  }
   try {
     const date::time_zone* zone = date::locate_zone(std::string(name));
     if (zone == nullptr) return error();

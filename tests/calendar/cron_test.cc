@@ -96,7 +96,10 @@ INSTANTIATE_TEST_SUITE_P(
         ParseErrorCase{"UnknownZone", "* * * * *", "Europe/Berlni",
                        "time zone 'Europe/Berlni' is not an IANA time zone name (e.g. "
                        "Europe/Berlin, America/New_York, UTC)"},
-        ParseErrorCase{"EmptyZone", "* * * * *", "", "time zone '' is not an IANA"}),
+        ParseErrorCase{"EmptyZone", "* * * * *", "", "time zone '' is not an IANA"},
+        // The host's own zone: a config would mean another time on another host.
+        ParseErrorCase{"HostZone", "* * * * *", "localtime",
+                       "time zone 'localtime' is not a zone every host shares"}),
     [](const testing::TestParamInfo<ParseErrorCase>& info) { return info.param.name; });
 
 TEST(FindZone, ResolvesIanaNamesAndRejectsOthers) {
