@@ -199,7 +199,7 @@ void ParseStep(Reader& r, const MapFields& m, const Group& g, StepScaling* out) 
   }
 }
 
-void ParseScheduled(Reader& r, const MapFields& m, Scheduled* out) {
+void ParseScheduled(Reader& r, const MapFields& m, const Group& g, Scheduled* out) {
   const Field cron = m.Get("cron");
   const Field at = m.Get("at");
   const Field timezone = m.Get("timezone");
@@ -223,8 +223,12 @@ void ParseScheduled(Reader& r, const MapFields& m, Scheduled* out) {
     } else if (!r.ReadString(timezone, &zone)) {
       zone_ok = false;
     } else if (!calendar::FindZone(zone).ok()) {
-      zone_ok = r.Fail(timezone,
-                       "unknown time zone; expected an IANA name (e.g. Europe/Berlin, "
+      zone_ok =
+          r.Fail(timezone,
+                 zone == "localtime"
+                     ? "the host's own zone, which another host need not share; expected an IANA "
+                       "name (e.g. Europe/Berlin, America/New_York, UTC)"
+                     : "unknown time zone; expected an IANA name (e.g. Europe/Berlin, "
                        "America/New_York, UTC)");
     }
   }
@@ -272,6 +276,14 @@ void ParseScheduled(Reader& r, const MapFields& m, Scheduled* out) {
   if (s.Has("desired") && r.ReadInt(s.Get("desired"), 0, &v)) out->desired = v;
   if (out->min && out->max && *out->min > *out->max)
     r.Fail(s.Get("min"), fmt::format("must be <= set.max ({})", *out->max));
+  // A min past the group's max would lift max silently (5x its configured max in the QA case).
+  // As AWS requires, raising it past max takes a max in the same action.
+  if (out->min && !out->max && *out->min > g.capacity.max)
+    r.Fail(
+        s.Get("min"),
+        fmt::format("must be <= capacity.max ({}); to go past it for this period, set max in the "
+                    "same action (e.g. set: {{min: {}, max: {}}})",
+                    g.capacity.max, *out->min, *out->min));
 }
 
 // `predictive`: see config.h (struct Predictive) and docs/CONFIG.md.
@@ -408,7 +420,7 @@ void ParsePolicies(Reader& r, const Field& f, Group* g) {
             ParseStep(r, m, *g, &p.step);
             break;
           case PolicyKind::kScheduled:
-            ParseScheduled(r, m, &p.scheduled);
+            ParseScheduled(r, m, *g, &p.scheduled);
             break;
           case PolicyKind::kPredictive:
             ParsePredictive(r, m, *g, &p.predictive);

@@ -85,7 +85,9 @@ json GroupStateToJson(const policy::GroupState& s) {
             {"min", s.schedule.min ? json(*s.schedule.min) : json(nullptr)},
             {"max", s.schedule.max ? json(*s.schedule.max) : json(nullptr)},
             {"next_fire", next},
-            {"fingerprint", s.schedule.fingerprint}}}};
+            {"fingerprint", s.schedule.fingerprint},
+            {"min_at", s.schedule.min_at},
+            {"max_at", s.schedule.max_at}}}};
 }
 
 Result<policy::GroupState> GroupStateFromJson(const json& j) {
@@ -117,6 +119,8 @@ Result<policy::GroupState> GroupStateFromJson(const json& j) {
   s.schedule.last_evaluated = sc.value("last_evaluated", 0.0);
   if (sc.contains("min") && sc["min"].is_number()) s.schedule.min = sc["min"].get<int>();
   if (sc.contains("max") && sc["max"].is_number()) s.schedule.max = sc["max"].get<int>();
+  s.schedule.min_at = sc.value("min_at", 0.0);
+  s.schedule.max_at = sc.value("max_at", 0.0);
   // Absent in a state stored by an earlier tide: empty, so the schedule starts over once.
   if (sc.contains("fingerprint") && sc["fingerprint"].is_string())
     s.schedule.fingerprint = sc["fingerprint"].get<std::string>();

@@ -262,8 +262,16 @@ void Decide(const config::Group& g, const Inputs& in, GroupState& st, Decision* 
   // 6. clamp to [min, max], with scheduled overrides; a scheduled desired is an order.
   d.min = st.schedule.min.value_or(g.capacity.min);
   d.max = st.schedule.max.value_or(g.capacity.max);
-  if (st.schedule.min && d.min > d.max) d.max = d.min;  // a scheduled min lifts max
-  if (st.schedule.max && d.max < d.min) d.min = d.max;  // a scheduled max lowers min
+  // A scheduled min above max lifts max, a scheduled max below min lowers min; when both are
+  // scheduled and conflict, the one set later wins (as the later action would in AWS).
+  const bool min_wins =
+      st.schedule.min && (!st.schedule.max || st.schedule.min_at >= st.schedule.max_at);
+  if (d.min > d.max) {
+    if (min_wins)
+      d.max = d.min;
+    else if (st.schedule.max)
+      d.min = d.max;
+  }
   if (breach_max > d.max) {
     // max_capacity_breach: increase — a forecast may go past max by the buffer.
     for (const auto& p : g.policies) {

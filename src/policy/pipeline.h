@@ -39,6 +39,7 @@ struct ScheduleState {
   bool initialized = false;
   double last_evaluated = 0;           // actions firing in (last_evaluated, now] apply
   std::optional<int> min, max;         // overrides in force
+  double min_at = 0, max_at = 0;       // when each was set: the later wins a conflict
   std::vector<double> next_fire;       // per policy index; +inf when none
   // The scheduled actions this state was computed for (ScheduleFingerprint): a state restored
   // or kept across a reload that changed them starts over, so an edited time takes effect.

@@ -14,9 +14,9 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kReplayHorizon = 8 * 86400.0;
 
-void Apply(const config::Scheduled& s, ScheduleState* state) {
-  if (s.min) state->min = *s.min;
-  if (s.max) state->max = *s.max;
+void Apply(const config::Scheduled& s, double at, ScheduleState* state) {
+  if (s.min) state->min = *s.min, state->min_at = at;
+  if (s.max) state->max = *s.max, state->max_at = at;
 }
 
 double NextFire(const config::Scheduled& s, double after) {
@@ -73,7 +73,7 @@ ScheduleStep AdvanceSchedule(const config::Group& group, double now, ScheduleSta
     std::sort(past.begin(), past.end());
     for (const auto& [at, i] : past) {
       const auto& s = policies[i].scheduled;
-      Apply(s, state);
+      Apply(s, at, state);
       // An action due at this very instant fires whole, desired included, as it would have at
       // the next evaluation had it been due a moment later (NextFire is strictly after now).
       if (at >= now) {
@@ -96,7 +96,7 @@ ScheduleStep AdvanceSchedule(const config::Group& group, double now, ScheduleSta
   if (due.size() > 1) std::sort(due.begin(), due.end());
   for (const auto& [at, i] : due) {
     const auto& s = policies[i].scheduled;
-    Apply(s, state);
+    Apply(s, at, state);
     if (s.desired) step.desired = *s.desired;
     step.fired_policy = i;
   }

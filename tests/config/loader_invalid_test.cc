@@ -284,6 +284,26 @@ version: 2
 )",
      6, 19, "groups[0].policies[0].timezone",
      "bad value 'Europe/Berlni': unknown time zone; expected an IANA name"},
+    {"HostTimeZone", R"(groups:
+  - name: web
+    policies:
+      - type: scheduled
+        cron: "0 8 * * 1-5"
+        timezone: localtime
+        set: {min: 1}
+)",
+     6, 19, "groups[0].policies[0].timezone", "bad value 'localtime': the host's own zone"},
+    {"ScheduledMinPastMax", R"(groups:
+  - name: web
+    capacity: {min: 1, max: 10}
+    policies:
+      - type: scheduled
+        cron: "0 8 * * 1-5"
+        set: {min: 50}
+)",
+     7, 20, "groups[0].policies[0].set.min",
+     "bad value '50': must be <= capacity.max (10); to go past it for this period, set max in the "
+     "same action"},
     {"CronAndAtTogether", R"(groups:
   - name: web
     policies:

@@ -355,6 +355,38 @@ TEST(Pipeline, TheDescriptionOfACronActionNamesItsZone) {
       << d;
 }
 
+// Scheduled min and max that conflict: the one set later wins, as the later action would in
+// AWS. A min 7 set at 1000 and a max 3 set at 2000 used to keep 7 (the min always lifted max).
+TEST(Pipeline, TheLaterOfConflictingScheduledBoundsWins) {
+  for (bool max_later : {true, false}) {
+    SCOPED_TRACE(max_later);
+    auto g = MakeGroup(1, 20);
+    g.behavior = Unlimited();
+    config::Policy lo, hi;
+    lo.name = "cap";
+    lo.kind = hi.kind = config::PolicyKind::kScheduled;
+    hi.name = "floor";
+    hi.scheduled.min = 7;
+    lo.scheduled.max = 3;
+    hi.scheduled.at = max_later ? 1000 : 2000;
+    lo.scheduled.at = max_later ? 2000 : 1000;
+    g.policies = {TargetTracking(0, 0.5), hi, lo};
+    GroupState st;
+    Eval(g, st, 500, 2, {Ok(0.5, 500)});
+    Eval(g, st, 1500, 2, {Ok(0.5, 1500)});
+    Decision d = Eval(g, st, 2500, 5, {Ok(0.5, 2500)});
+    if (max_later) {
+      EXPECT_EQ(d.max, 3);
+      EXPECT_EQ(d.min, 3);
+      EXPECT_EQ(d.desired, 3);
+    } else {
+      EXPECT_EQ(d.min, 7);
+      EXPECT_EQ(d.max, 7);
+      EXPECT_EQ(d.desired, 7);
+    }
+  }
+}
+
 // An action due at the very instant of the first evaluation fires whole: a simulation from
 // midnight with a midnight action used to apply its min and max but drop its desired.
 TEST(Pipeline, AnActionDueAtTheFirstEvaluationSetsItsDesired) {
