@@ -46,7 +46,13 @@ std::string DefaultErrorMessage(int status, const httplib::Request& req) {
           "/api/v1/groups/{{name}}/pause, /resume, /override, /api/v1/reload",
           req.method, ShowPath(req.path));
     case 413:
-      return fmt::format("request body larger than {} bytes (64 KiB)", kMaxBodyBytes);
+      // httplib also caps a form-encoded body (application/x-www-form-urlencoded, what curl -d
+      // sends by default) at 8 KiB: name both limits, and the way past the second.
+      return fmt::format(
+          "request body too large: at most {} bytes (64 KiB), or 8192 bytes (8 KiB) when sent as "
+          "application/x-www-form-urlencoded (curl -d's default; send JSON with "
+          "Content-Type: application/json)",
+          kMaxBodyBytes);
     case 414:
       return "request URI too long";
     case 416:
