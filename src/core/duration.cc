@@ -113,9 +113,9 @@ Result<double> ParseTimestamp(std::string_view text) {
         "since the Unix epoch",
         shown));
   };
-  // YYYY-MM-DDTHH:MM[:SS[.fff]](Z|±HH:MM)
-  if (text.size() < 16 || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != ' ') ||
-      text[13] != ':')
+  // YYYY-MM-DDTHH:MM[:SS[.fff]](Z|±HH:MM); RFC 3339 (5.6) allows a lower-case t and z too.
+  if (text.size() < 16 || text[4] != '-' || text[7] != '-' ||
+      (text[10] != 'T' && text[10] != 't' && text[10] != ' ') || text[13] != ':')
     return bad();
   int y, mo, d, h, mi;
   if (!ParseInt(text.substr(0, 4), &y) || !ParseInt(text.substr(5, 2), &mo) ||

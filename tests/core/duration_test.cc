@@ -10,6 +10,8 @@ TEST(ParseTimestamp, ReadsRfc3339AndEpochSeconds) {
   EXPECT_DOUBLE_EQ(*ParseTimestamp("2026-03-29T03:30:00+02:00"), 1774747800);
   EXPECT_DOUBLE_EQ(*ParseTimestamp("2024-02-29T00:00:00Z"), 1709164800);  // a leap day
   EXPECT_DOUBLE_EQ(*ParseTimestamp("1774747800"), 1774747800);
+  EXPECT_DOUBLE_EQ(*ParseTimestamp("2026-03-29t01:30:00z"),
+                   1774747800);  // RFC 3339 5.6: lower case too
   EXPECT_DOUBLE_EQ(*ParseTimestamp("9999-12-31T23:59:59Z"), 253402300799);
 }
 
