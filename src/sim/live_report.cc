@@ -97,8 +97,8 @@ nlohmann::ordered_json FiguresJson(const GroupReport& r) {
   };
   nlohmann::ordered_json j;
   j["group"] = r.group;
-  j["demand_metric"] =
-      d ? nlohmann::ordered_json(r.demand_metric) : nlohmann::ordered_json(nullptr);
+  j["demand_metric"] = !r.demand_metric.empty() && covered ? nlohmann::ordered_json(r.demand_metric)
+                                                           : nlohmann::ordered_json(nullptr);
   j["decisions"] = r.decisions;
   j["seconds"] = f.seconds;
   if (!covered) j["note"] = kNoRecords;

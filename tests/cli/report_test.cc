@@ -179,6 +179,7 @@ TEST_F(ReportTest, AMissingDemandReadingIsUnknownNotZero) {
   ASSERT_EQ(Run("report --config tide.yaml --store none.db" + range), 0) << err_;
   auto none = nlohmann::json::parse(out_)["groups"][0];
   EXPECT_FALSE(none["cost"].is_null()) << none.dump();
+  EXPECT_EQ(none["demand_metric"], "rps");  // configured, though it has no reading
   for (const char* k :
        {"oracle_cost", "mean_demand", "peak_demand", "tau_over", "mean_utilization"})
     EXPECT_TRUE(none[k].is_null()) << k << ": " << none.dump();
