@@ -74,13 +74,12 @@ Status Backtest(const forecast::Series& s, const ForecastArgs& a) {
   // A model's row of nan says why, whatever the output form (JSON also has `failures`).
   for (const auto& m : *scores) {
     if (m.origins > 0) continue;
-    std::fprintf(stderr, "tide forecast: note: %s scored no origin (%s): its figures are %s\n",
-                 m.model.c_str(),
-                 m.failures > 0 ? fmt::format("its fit failed at all {} origins; the first: {}",
+    const std::string why = m.failures > 0
+                                ? fmt::format("its fit failed at all {} origins; the first: {}",
                                               m.failures, m.first_failure)
-                                      .c_str()
-                                : "no origin had a usable scale",
-                 a.json.empty() ? "nan" : "nan (null in JSON)");
+                                : "no origin had a usable scale";
+    fmt::print(stderr, "tide forecast: note: {} scored no origin ({}): its figures are {}\n",
+               m.model, why, a.json.empty() ? "nan" : "nan (null in JSON)");
   }
   if (a.csv.empty() && a.json.empty()) {
     std::string out = fmt::format(

@@ -172,6 +172,10 @@ bool InDomain(double t) { return t >= kMinEpoch && t <= kMaxEpoch; }
 
 }  // namespace
 
+bool IsHostOnlyZoneName(std::string_view name) {
+  return name == "localtime" || name == "posixrules" || name == "Factory";
+}
+
 Result<const date::time_zone*> FindZone(std::string_view name) {
   const auto error = [&] {
     return Status::InvalidInput("time zone '" + std::string(name) +
@@ -179,9 +183,7 @@ Result<const date::time_zone*> FindZone(std::string_view name) {
                                 "America/New_York, UTC)");
   };
   if (name.empty()) return error();
-  // Files of the database that name no zone of their own: the host's zone (a config would
-  // mean another time on another host) and the tz build's placeholders.
-  if (name == "localtime" || name == "posixrules" || name == "Factory") {
+  if (IsHostOnlyZoneName(name)) {  // a config would mean another time on another host
     return Status::InvalidInput(
         "time zone '" + std::string(name) +
         "' is not a zone every host shares ('localtime' is this host's own setting); "

@@ -28,6 +28,10 @@ namespace tide::calendar {
 // A resolved IANA time zone. Lookup fails for unknown names ("Europe/Berlni").
 Result<const date::time_zone*> FindZone(std::string_view name);
 
+// Names in the time zone database that are no zone every host shares: `localtime` (this
+// host's own setting) and the tz build's placeholders. FindZone refuses them.
+bool IsHostOnlyZoneName(std::string_view name);
+
 class CronSchedule {
  public:
   // Parses `expr` in zone `tz` (an IANA name such as "Europe/Berlin" or "UTC").

@@ -225,9 +225,9 @@ void ParseScheduled(Reader& r, const MapFields& m, const Group& g, Scheduled* ou
     } else if (!calendar::FindZone(zone).ok()) {
       zone_ok =
           r.Fail(timezone,
-                 zone == "localtime"
-                     ? "the host's own zone, which another host need not share; expected an IANA "
-                       "name (e.g. Europe/Berlin, America/New_York, UTC)"
+                 calendar::IsHostOnlyZoneName(zone)
+                     ? "the host's own zone (localtime) or a tz placeholder, not a zone every host "
+                       "shares; expected an IANA name (e.g. Europe/Berlin, America/New_York, UTC)"
                      : "unknown time zone; expected an IANA name (e.g. Europe/Berlin, "
                        "America/New_York, UTC)");
     }

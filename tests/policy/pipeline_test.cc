@@ -334,7 +334,7 @@ TEST(Pipeline, AnEditedScheduleTakesEffectOnTheKeptState) {
   EXPECT_EQ(d.desired, 4);
   EXPECT_EQ(d.reason, Reason::kScheduledDesired);
   // The same actions again: the state is kept (no replay, no second firing at the same minute).
-  EXPECT_EQ(Eval(g, st, t0 + 50, 4, {Ok(0.5, t0 + 50)}).reason == Reason::kScheduledDesired, false);
+  EXPECT_NE(Eval(g, st, t0 + 50, 4, {Ok(0.5, t0 + 50)}).reason, Reason::kScheduledDesired);
 }
 
 // The policy description (simulate's report, tide explain) names a cron action's time zone:
