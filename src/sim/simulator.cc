@@ -120,6 +120,21 @@ Result<Grid> MakeGrid(const config::Group& g, const Trace& trace, const SimOptio
         "warm-up)",
         what, FormatDuration(opt.step), Count(replay_steps), Count(kMaxSteps)));
   }
+  // The replay counts arrivals (value x seconds, summed from the trace's start): a total past
+  // the largest double would make every request figure inf and the unserved share NaN.
+  // Row i is line i + 2 (blank lines are allowed only after the last row).
+  double total = 0;
+  for (size_t i = 0; i < trace.size() && trace.t[i] < end; ++i) {
+    const double next = i + 1 < trace.size() ? trace.t[i + 1] : trace.end();
+    total += trace.value[i] * (std::min(next, end) - trace.t[i]);
+    if (!std::isfinite(total)) {
+      return Status::InvalidInput(
+          fmt::format("{}:{}: value {}: the arrivals it and the rows before it stand for (value x "
+                      "seconds, summed) exceed the largest number a double holds (about 1.8e308); "
+                      "allowed: a trace whose total arrivals up to the replay's end are finite",
+                      trace.path, i + 2, trace.value[i]));
+    }
+  }
   Grid grid;
   grid.t0 = t0;
   grid.end = end;

@@ -539,6 +539,27 @@ TEST_F(CliTest, SimulateNeverPrintsANegativeDemand) {
   for (const std::string& line : lines) EXPECT_EQ(line.find(",-"), std::string::npos) << line;
 }
 
+// Arrivals past the largest double used to print 'inf requests' and an unserved share of
+// '-nan %' with exit 0. Refused naming the row at which the total overflows; a trace whose
+// total stays finite is still replayed (1e306 x 3 s).
+TEST_F(CliTest, SimulateRefusesATraceWhoseArrivalsOverflow) {
+  Write("config.yaml", Fixture("web.yaml"));
+  Write("trace.csv", "timestamp,value\n0,5\n1,1e308\n2,1e308\n3,4\n");
+  const Outcome r = Tide({"simulate", "--config", "config.yaml", "--trace", "trace.csv"});
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.err.find("trace.csv:4: value 1e+308: the arrivals"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("allowed: a trace whose total arrivals"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "");
+  Write("fine.csv", "timestamp,value\n0,1e306\n1,1e306\n2,1e306\n");
+  const Outcome ok =
+      Tide({"simulate", "--config", "config.yaml", "--trace", "fine.csv", "--json", "-"});
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  const nlohmann::json j = nlohmann::json::parse(ok.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << ok.out;
+  EXPECT_TRUE(j["arrivals"].is_number()) << ok.out;
+  EXPECT_TRUE(j["unserved_fraction"].is_number()) << ok.out;
+}
+
 // A metric or panic window of 1e9 s passed validate, then simulate hung or aborted.
 TEST_F(CliTest, WindowsLongerThanTheirBoundAreInvalid) {
   const std::string metric = R"(groups:
