@@ -345,6 +345,22 @@ Status Controller::ApplyConfig(const config::Config& cfg) {
     Event("", "config_refused", fresh.status().message());
     return Status::InvalidInput("config refused; the running config stays: " + fresh.status().message());
   }
+  // Outside mu_, as it may query Prometheus: the history of what the running groups cannot
+  // hand over (a new group, a metric that now measures something else, a predictive policy
+  // that is new or reads such a metric), as at a start.
+  std::vector<std::shared_ptr<GroupRunner>> running;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    running = runners_;
+  }
+  const double backfill_at = Now();
+  for (auto& n : *fresh) {
+    const GroupRunner* predecessor = nullptr;
+    for (const auto& old : running)
+      if (old->config().name == n->config().name) predecessor = old.get();
+    for (const auto& problem : n->Backfill(backfill_at, predecessor))
+      Event(n->config().name, "backfill_failed", problem);
+  }
   std::unique_lock<std::mutex> l(mu_);
   reloading_ = true;
   cv_.wait(l, [&] { return inflight_ == 0 && queue_.empty(); });

@@ -19,6 +19,45 @@ double SteadySeconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
+// A reloaded metric takes over its predecessor's readings when it reads the same thing: the
+// same type and target (timeouts, retries, window and max_age may differ).
+bool SameMeasurement(const config::MetricSource& a, const config::MetricSource& b) {
+  return a.type == b.type && a.signal == b.signal && a.url == b.url && a.query == b.query &&
+         a.address == b.address && a.key == b.key && a.consumer_group == b.consumer_group &&
+         a.measure == b.measure && a.pointer == b.pointer && a.pid_file == b.pid_file;
+}
+
+// The index of `old`'s metric whose readings `m` takes over at a reload, or -1.
+int CarriedMetric(const config::Group& old, const config::Metric& m) {
+  const int k = old.FindMetric(m.name);
+  return k >= 0 && SameMeasurement(old.metrics[k].source, m.source) ? k : -1;
+}
+
+// The index of `old`'s predictive policy whose history `g`'s policy i takes over at a reload,
+// or -1: a predictive policy of the same name reading the metric carried over from the one
+// it read.
+int CarriedPredictive(const config::Group& old, const config::Group& g, size_t i) {
+  const config::Policy& p = g.policies[i];
+  if (p.kind != config::PolicyKind::kPredictive) return -1;
+  for (size_t j = 0; j < old.policies.size(); ++j) {
+    const config::Policy& q = old.policies[j];
+    if (q.name != p.name || q.kind != config::PolicyKind::kPredictive) continue;
+    const int k = CarriedMetric(old, g.metrics[p.predictive.metric]);
+    return k >= 0 && k == q.predictive.metric ? static_cast<int>(j) : -1;
+  }
+  return -1;
+}
+
+// The last decision's proposals are indexed by policy: they read right under the new config
+// only when its policies are the same names and types in the same order.
+bool SamePolicies(const config::Group& a, const config::Group& b) {
+  if (a.policies.size() != b.policies.size()) return false;
+  for (size_t i = 0; i < a.policies.size(); ++i)
+    if (a.policies[i].name != b.policies[i].name || a.policies[i].kind != b.policies[i].kind)
+      return false;
+  return true;
+}
+
 }  // namespace
 
 GroupRunner::GroupRunner(const config::Group& cfg, std::vector<std::unique_ptr<LiveMetric>> metrics,
@@ -38,10 +77,11 @@ GroupRunner::GroupRunner(const config::Group& cfg, std::vector<std::unique_ptr<L
   }
 }
 
-std::vector<std::string> GroupRunner::Backfill(double now) {
+std::vector<std::string> GroupRunner::Backfill(double now, const GroupRunner* predecessor) {
   std::vector<std::string> problems;
   for (auto& m : metrics_) {
     const config::Metric& cfg = cfg_.metrics[cfg_.FindMetric(m->name())];
+    if (predecessor && CarriedMetric(predecessor->cfg_, cfg) >= 0) continue;
     const double step = std::max(1.0, std::min(cfg_.evaluation_interval, cfg.source.window));
     auto history = m->source()->History(now - cfg.source.window, now, step);
     if (!history.ok()) {
@@ -56,6 +96,7 @@ std::vector<std::string> GroupRunner::Backfill(double now) {
   for (size_t i = 0; i < cfg_.policies.size(); ++i) {
     const config::Policy& p = cfg_.policies[i];
     if (p.kind != config::PolicyKind::kPredictive) continue;
+    if (predecessor && CarriedPredictive(predecessor->cfg_, cfg_, i) >= 0) continue;
     sources::MetricSource* src = metrics_[p.predictive.metric]->source();
     auto history = src->History(now - p.predictive.max_history, now, policy::kHistoryStep);
     if (!history.ok()) {
@@ -234,9 +275,11 @@ TickOutcome GroupRunner::Decide(double now, store::Store* store) {
   if (out.action.outcome == actuators::Outcome::kApplied) {
     ++applied_;
     if (d.desired > current) {
-      fleet_.Launch(now, d.desired - current);
+      // The units were ordered when the action was applied, not when it was decided: an
+      // actuator that takes seconds delays their readiness by as much.
+      fleet_.Launch(e.applied_at, d.desired - current);
       e.status = "applied";
-      pending_ready_.push_back({e, now + cfg_.model.startup});
+      pending_ready_.push_back({e, e.applied_at + cfg_.model.startup});
     } else {
       fleet_.Remove(now, current - d.desired);
       e.status = "ready";  // removed units stop serving at once
@@ -326,9 +369,35 @@ Status GroupRunner::RestoreState(const nlohmann::json& j, double now) {
 
 void GroupRunner::TakeStateFrom(GroupRunner& old, double now) {
   nlohmann::json j = old.SaveState();
+  std::vector<policy::PredictiveState> seeded;  // what Backfill read for the policies not carried
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    seeded = std::move(state_.predictive);
+  }
   (void)RestoreState(j, now);
   std::scoped_lock l(mu_, old.mu_);
   pending_ready_ = old.pending_ready_;
+  applied_ = old.applied_;
+  failed_ = old.failed_;
+  for (size_t i = 0; i < metrics_.size(); ++i) {
+    const int k = CarriedMetric(old.cfg_, cfg_.metrics[i]);
+    if (k < 0) continue;
+    metrics_[i]->TakeReadingsFrom(*old.metrics_[k]);
+    obs_[i] = old.obs_[k];
+    metric_view_[i] = old.metric_view_[k];
+  }
+  state_.predictive = std::move(seeded);
+  state_.predictive.resize(cfg_.policies.size());
+  for (size_t i = 0; i < cfg_.policies.size(); ++i) {
+    const int k = CarriedPredictive(old.cfg_, cfg_, i);
+    if (k < 0 || static_cast<size_t>(k) >= old.state_.predictive.size()) continue;
+    state_.predictive[i] = old.state_.predictive[k];
+    state_.predictive[i].last_fit = -1e300;  // its settings may have changed: refit at once
+  }
+  if (SamePolicies(old.cfg_, cfg_)) {
+    last_ = old.last_;
+    evaluated_ = old.evaluated_;
+  }
 }
 
 bool GroupRunner::evaluated() const {

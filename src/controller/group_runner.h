@@ -48,7 +48,8 @@ class GroupRunner {
   // Fills each metric's window from its source's history (Prometheus range queries), so the
   // first decisions after a start see a full window. Sources without history are skipped;
   // a failing history query is reported in the returned messages and otherwise ignored.
-  std::vector<std::string> Backfill(double now);
+  // With `predecessor` (a config reload), skips what TakeStateFrom will carry over from it.
+  std::vector<std::string> Backfill(double now, const GroupRunner* predecessor = nullptr);
 
   // Evaluates at `now`, then the group's alert rules. `store` receives the decided/applied
   // scale event synchronously (so a crash after an action cannot forget it); may be null in
@@ -69,7 +70,12 @@ class GroupRunner {
   // State for restarts: pipeline state, applied capacity, units still booting, controls.
   nlohmann::json SaveState() const;
   Status RestoreState(const nlohmann::json& j, double now);
-  // Carries state over from the runner this one replaces at a config reload.
+  // Carries state over from the runner this one replaces at a config reload: the pipeline
+  // state, capacity, controls, alerts and action counts; the readings of every metric that
+  // keeps its name and measures the same thing; the history of every predictive policy that
+  // keeps its name and reads such a metric (refitted at the next decision); and the last
+  // decision when the policies are the same names and types in the same order.
+  // REQUIRES: neither runner is ticking.
   void TakeStateFrom(GroupRunner& old, double now);
 
   // Snapshot for the API and /metrics (thread-safe).

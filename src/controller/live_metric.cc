@@ -6,6 +6,16 @@ void LiveMetric::Seed(double at, double value) {
   window_.emplace_back(at, value);
 }
 
+void LiveMetric::TakeReadingsFrom(const LiveMetric& old) {
+  window_ = old.window_;
+  obs_ = old.obs_;
+  last_error_ = old.last_error_;
+  failing_ = old.failing_;
+  changed_ = false;
+  last_value_ = old.last_value_;
+  errors_ = old.errors_;
+}
+
 void LiveMetric::Fetch(double now) {
   auto r = source_->Fetch(now);
   const bool was_failing = failing_;

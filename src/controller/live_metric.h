@@ -23,6 +23,9 @@ class LiveMetric {
   void Fetch(double now);
   // Seeds the window with stored or backfilled history (oldest first).
   void Seed(double at, double value);
+  // At a config reload: the readings, failing state and error count of the metric this one
+  // replaces (the same name, measuring the same thing; the source object stays this one's).
+  void TakeReadingsFrom(const LiveMetric& old);
 
   policy::Observation observation() const { return obs_; }
   const std::string& name() const { return cfg_.name; }

@@ -21,7 +21,9 @@ Combined Combine(std::span<const Proposal> proposals, bool missing, bool failed,
     c.held = true;
     switch (on_missing.fallback) {
       case config::Fallback::kHold: c.desired = std::max(current, best); break;
-      case config::Fallback::kFixed: c.desired = on_missing.replicas; break;
+      case config::Fallback::kFixed:
+        c.desired = std::max(on_missing.replicas, best);
+        break;
       case config::Fallback::kCurrentIfHigher:
         c.desired = std::max({current, on_missing.replicas, best});
         break;

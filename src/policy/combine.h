@@ -7,8 +7,12 @@
 // combined proposal below current becomes current (MissingMetricsHold); a proposal above
 // current still applies, since the healthy metrics ask for more. After
 // `on_missing_metrics.after_failures` consecutive evaluations with a failed metric, the
-// fallback applies: hold = current (or more if a healthy metric asks), fixed = replicas,
-// current_if_higher = max(current, replicas) (or more if a healthy metric asks).
+// fallback applies: hold = current, fixed = replicas, current_if_higher = max(current,
+// replicas); each raised to what the policies still proposing ask (a healthy metric, or a
+// forecast, which needs no live reading). A fixed fallback of 4 while the forecast asks for
+// 18 gives 18: the fallback stands in for the readings that failed, never for the forecast
+// (KEDA's fallback ignores its other triggers, which its users report as a bug: kedacore/keda
+// issue 6659).
 #pragma once
 
 #include <span>

@@ -36,6 +36,12 @@ void WriteMessage(const config::Group& g, Decision* d) {
   }
 
   const config::Behavior& b = g.behavior;
+  // A later stage (a window, a rate limit, a bound) may have overridden the fallback's
+  // recommendation; the message still says where the recommendation came from.
+  if (d->reason != Reason::kFallback &&
+      d->consecutive_failures >= g.on_missing_metrics.after_failures)
+    fmt::format_to(out, "fallback gives {} after {} consecutive evaluations with a failed metric; ",
+                   d->recommended, d->consecutive_failures);
   switch (d->reason) {
     case Reason::kNoData:
       fmt::format_to(out, "no metric has data yet");
@@ -47,6 +53,9 @@ void WriteMessage(const config::Group& g, Decision* d) {
     case Reason::kFallback:
       fmt::format_to(out, "{} consecutive evaluations with a failed metric; fallback gives {}",
                      d->consecutive_failures, d->recommended);
+      // Raised to a policy still proposing (a healthy metric, or a forecast).
+      if (const Proposal* w = Winner(*d); w && w->desired == d->recommended)
+        fmt::format_to(out, ", as {} still proposes", g.policies[w->policy].name);
       return;
     case Reason::kScaleUpStabilized:
     case Reason::kScaleDownStabilized:

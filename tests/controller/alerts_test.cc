@@ -196,7 +196,10 @@ TEST(ControllerAlerts, SlowScalingWhileNewUnitsBootLongerThanAllowed) {
   EXPECT_EQ(all["alerts"][0]["value"], 75);
   for (int k = 6; k <= 7; ++k) rig.Step(*c);  // +105 s: still booting
   EXPECT_TRUE(Firing(*c, "slow_scaling"));
-  rig.Step(*c);  // +120 s: the units serve
+  // The units serve 120 s after the action was applied, which is a moment (the fake
+  // actuator's real run time) after the decision: just after the +120 s evaluation.
+  rig.Step(*c);  // +120 s
+  rig.Step(*c);  // +135 s: the units serve
   EXPECT_FALSE(Firing(*c, "slow_scaling"));
 }
 

@@ -253,6 +253,80 @@ TEST(Controller, ReloadRefusesABrokenConfigAndKeepsRunning) {
   EXPECT_EQ(rig.LastDesired(), 2);
 }
 
+// A reload keeps what a group that keeps its name has learned (docs/CONTROLLER.md): the
+// predictive policy's history (every reload used to start it over, "learning: 0s of 1d
+// history", for a day), the metrics' readings and the last decision (the API showed no
+// reading and no decision until the next evaluation, and /readyz answered 503). A metric
+// that now measures something else starts over, and so does a forecast that reads it.
+TEST(Controller, ReloadKeepsTheForecastHistoryReadingsAndLastDecision) {
+  Rig rig;
+  config::Config cfg = rig.Config(1, 50);
+  cfg.groups[0].evaluation_interval = 60;
+  config::Policy p;
+  p.name = "fc";
+  p.kind = config::PolicyKind::kPredictive;
+  p.predictive.metric = 0;
+  p.predictive.model = "seasonal_naive_daily";
+  p.predictive.scale_in = true;
+  cfg.groups[0].policies.push_back(p);
+  auto c = rig.Make(cfg);
+  rig.Load(40);
+  for (int k = 0; k < 25 * 60; ++k) {
+    rig.clock.Advance(60);
+    c->Tick(rig.clock.Now());
+  }
+  auto note = [&] {
+    return (*c->GetGroup("web", 1))["last_decision"]["proposals"][1]["note"].get<std::string>();
+  };
+  ASSERT_EQ(note().find("learning"), std::string::npos) << note();
+
+  ASSERT_TRUE(c->ApplyConfig(cfg).ok());
+  auto g = *c->GetGroup("web", 1);
+  EXPECT_EQ(g["metrics"][0]["value"], 40);
+  EXPECT_FALSE(g["last_decision"].is_null());
+  EXPECT_TRUE(c->Ready());
+  rig.clock.Advance(60);
+  c->Tick(rig.clock.Now());
+  EXPECT_EQ(note().find("learning"), std::string::npos) << note();
+  EXPECT_EQ((*c->GetGroup("web", 1))["last_decision"]["proposals"][1]["desired"],
+            50);  // ceil(40 / (0.8 x 1 per unit))
+
+  // The query changes: another measurement, so the readings and the history start over.
+  cfg.groups[0].metrics[0].source.query = "sum(rate(other[1m]))";
+  ASSERT_TRUE(c->ApplyConfig(cfg).ok());
+  EXPECT_TRUE((*c->GetGroup("web", 1))["metrics"][0]["value"].is_null());
+  rig.clock.Advance(60);
+  c->Tick(rig.clock.Now());
+  const std::string n = note();
+  ASSERT_EQ(n.rfind("learning: ", 0), 0u) << n;
+  EXPECT_LT(std::stod(n.substr(10)), 300) << n;  // "learning: 180s of 1d history": one bucket
+  EXPECT_NE(n.find("s of 1d history"), std::string::npos) << n;
+}
+
+// A scale-up's units serve `startup` after the action was applied, not after it was decided:
+// an actuator that takes time delays them by as much (ready_at came before applied_at with
+// a slow actuator and startup 0).
+TEST(Controller, ReadyAtCountsFromWhenTheActionWasApplied) {
+  Rig rig;
+  auto c = rig.Make(rig.Config());
+  rig.act->delay = 0.05;
+  rig.Load(30);
+  c->Tick(rig.clock.Now());
+  ASSERT_EQ(rig.LastDesired(), 3);
+  for (int k = 0; k < 3; ++k) rig.Step(*c);  // 45 s: past the 30 s startup
+  c->Flush();
+  bool seen = false;
+  for (const auto& e : c->Events("web", 0, 100)) {
+    if (e["kind"] != "scale" || e["to"] != 3) continue;
+    seen = true;
+    EXPECT_EQ(e["status"], "ready") << e.dump();
+    const double decided = e["decided_at"], applied = e["applied_at"], ready = e["ready_at"];
+    EXPECT_GE(applied - decided, 0.05) << e.dump();
+    EXPECT_NEAR(ready - applied, 30, 1e-6) << e.dump();
+  }
+  EXPECT_TRUE(seen);
+}
+
 TEST(Controller, MetricsExposition) {
   Rig rig;
   auto c = rig.Make(rig.Config());

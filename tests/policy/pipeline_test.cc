@@ -107,6 +107,25 @@ INSTANTIATE_TEST_SUITE_P(
                       FallbackCase{"CurrentIfHigherKeepsCurrent", config::Fallback::kCurrentIfHigher, 5, 7, 7}),
     [](const auto& info) { return std::string(info.param.name); });
 
+// When the scale-down window holds capacity above the fallback's recommendation, the
+// message still says the recommendation is the fallback's (it named the window alone).
+TEST(Pipeline, AWindowHoldingAboveTheFallbackSaysTheRecommendationIsTheFallbacks) {
+  auto g = MakeGroup(1, 100);
+  g.policies = {TargetTracking(0, 0.5)};
+  g.on_missing_metrics = {2, config::Fallback::kFixed, 4};
+  GroupState st;
+  EXPECT_EQ(Eval(g, st, 0, 12, {Ok(0.5, 0)}).desired, 12);
+  Eval(g, st, 15, 12, {Failed(15)});
+  const Decision d = Eval(g, st, 30, 12, {Failed(30)});
+  EXPECT_EQ(d.recommended, 4);
+  EXPECT_EQ(d.desired, 12);
+  EXPECT_EQ(d.reason, Reason::kScaleDownStabilized);
+  EXPECT_EQ(
+      d.message,
+      "hold 12 (ScaleDownStabilized): fallback gives 4 after 2 consecutive evaluations with a "
+      "failed metric; recommended 4, the 300s scale-down window holds 12");
+}
+
 TEST(Pipeline, NoDataYetHoldsWithoutCountingFailures) {
   auto g = MakeGroup(0, 10);
   g.policies = {TargetTracking(0, 0.5)};

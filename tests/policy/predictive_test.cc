@@ -230,5 +230,26 @@ TEST(Predictive, ForecastKeepsProposingWhenTheMetricFails) {
   EXPECT_EQ(r.current, 13) << r.d.message;
 }
 
+// A fixed fallback stands in for the failed readings, not for the forecast: with
+// `fixed:4` the forecast still provisions 13 units for 08:00 (the fallback gave 4 before,
+// and the group ran 4 units through the morning step), and the message says both.
+TEST(Predictive, AFixedFallbackNeverOverridesTheForecast) {
+  config::Group g = PredictiveGroup();
+  g.on_missing_metrics.after_failures = 2;
+  g.on_missing_metrics.fallback = config::Fallback::kFixed;
+  g.on_missing_metrics.replicas = 4;
+  Replay r{g};
+  r.Until(0, 86400 + 7 * 3600);
+  EXPECT_EQ(r.current, 2);
+  r.Until(86400 + 7 * 3600, 86400 + 7 * 3600 + 5 * 60, policy::kNaN, ObservationStatus::kFailed);
+  EXPECT_EQ(r.current, 4) << r.d.message;  // the fallback, above the forecast's 2
+  EXPECT_EQ(r.d.reason, Reason::kFallback);
+  r.Until(86400 + 7 * 3600 + 5 * 60, 86400 + 8 * 3600, policy::kNaN, ObservationStatus::kFailed);
+  EXPECT_EQ(r.current, 13) << r.d.message;
+  EXPECT_EQ(r.d.reason, Reason::kFallback) << r.d.message;
+  EXPECT_NE(r.d.message.find("fallback gives 13, as forecast still proposes"), std::string::npos)
+      << r.d.message;
+}
+
 }  // namespace
 }  // namespace tide::policy

@@ -2,10 +2,12 @@
 // they never re-implement production maths.
 #pragma once
 
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "actuators/actuator.h"
@@ -44,10 +46,12 @@ class FakeActuator : public actuators::Actuator {
     bool fail = false;
     std::vector<actuators::Action> applied;  // successful actions, in order
     int attempts = 0;
+    double delay = 0;  // real seconds each action takes (an actuator that is not instant)
   };
   explicit FakeActuator(std::shared_ptr<Shared> s) : s_(std::move(s)) {}
   actuators::ActionResult Apply(const actuators::Action& a) override {
     std::lock_guard<std::mutex> l(s_->mu);
+    if (s_->delay > 0) std::this_thread::sleep_for(std::chrono::duration<double>(s_->delay));
     ++s_->attempts;
     if (s_->fail) return {actuators::Outcome::kFailed, 1, "fake failure"};
     s_->applied.push_back(a);
