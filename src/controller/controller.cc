@@ -34,7 +34,8 @@ Result<std::unique_ptr<Controller>> Controller::Create(const config::Config& cfg
         }
       }
     }
-    for (const auto& problem : r->Backfill(now)) c->Event(r->config().name, "backfill_failed", problem);
+    for (const auto& problem : r->Backfill(now, nullptr, c->deps_.store))
+      c->Event(r->config().name, "backfill_failed", problem);
     r->set_next_due(now);
     if (c->deps_.adopted) c->deps_.adopted(r->config(), r->gauges().current);
   }
@@ -358,7 +359,7 @@ Status Controller::ApplyConfig(const config::Config& cfg) {
     const GroupRunner* predecessor = nullptr;
     for (const auto& old : running)
       if (old->config().name == n->config().name) predecessor = old.get();
-    for (const auto& problem : n->Backfill(backfill_at, predecessor))
+    for (const auto& problem : n->Backfill(backfill_at, predecessor, deps_.store))
       Event(n->config().name, "backfill_failed", problem);
   }
   std::unique_lock<std::mutex> l(mu_);

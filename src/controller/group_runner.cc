@@ -77,7 +77,8 @@ GroupRunner::GroupRunner(const config::Group& cfg, std::vector<std::unique_ptr<L
   }
 }
 
-std::vector<std::string> GroupRunner::Backfill(double now, const GroupRunner* predecessor) {
+std::vector<std::string> GroupRunner::Backfill(double now, const GroupRunner* predecessor,
+                                               store::Store* store) {
   std::vector<std::string> problems;
   for (auto& m : metrics_) {
     const config::Metric& cfg = cfg_.metrics[cfg_.FindMetric(m->name())];
@@ -107,6 +108,23 @@ std::vector<std::string> GroupRunner::Backfill(double now, const GroupRunner* pr
     std::vector<std::pair<double, double>> samples;
     samples.reserve(history->size());
     for (const auto& s : *history) samples.emplace_back(s.at, s.value);
+    // A source without history: what this group observed of the metric before a restart,
+    // unless a reload has just changed what the metric measures (the stored observations are
+    // of the old measurement; a restart cannot tell, see docs/PREDICTIVE.md).
+    const config::Metric& read = cfg_.metrics[p.predictive.metric];
+    const bool remeasured = predecessor && predecessor->cfg_.FindMetric(read.name) >= 0 &&
+                            CarriedMetric(predecessor->cfg_, read) < 0;
+    if (samples.empty() && store && !remeasured) {
+      const std::string& metric = read.name;
+      auto stored = store->History(cfg_.name, metric, now - p.predictive.max_history, now);
+      if (!stored.ok()) {
+        problems.push_back(fmt::format("group {} policy {}: stored history of {}: {}", cfg_.name,
+                                       p.name, metric, stored.status().message()));
+      } else {
+        for (const auto& s : *stored)
+          if (std::isfinite(s.value) && s.at < now) samples.emplace_back(s.at, s.value);
+      }
+    }
     std::lock_guard<std::mutex> l(mu_);
     if (state_.predictive.size() != cfg_.policies.size()) state_.predictive.resize(cfg_.policies.size());
     policy::SeedPredictive(p.predictive, samples, &state_.predictive[i]);

@@ -48,8 +48,12 @@ class GroupRunner {
   // Fills each metric's window from its source's history (Prometheus range queries), so the
   // first decisions after a start see a full window. Sources without history are skipped;
   // a failing history query is reported in the returned messages and otherwise ignored.
+  // Predictive policies read up to max_history of their metric the same way; a source
+  // without history (local, redis, http_json, procfs) is read from `store` instead (the
+  // observations tide recorded before a restart), when there is one.
   // With `predecessor` (a config reload), skips what TakeStateFrom will carry over from it.
-  std::vector<std::string> Backfill(double now, const GroupRunner* predecessor = nullptr);
+  std::vector<std::string> Backfill(double now, const GroupRunner* predecessor = nullptr,
+                                    store::Store* store = nullptr);
 
   // Evaluates at `now`, then the group's alert rules. `store` receives the decided/applied
   // scale event synchronously (so a crash after an action cannot forget it); may be null in

@@ -129,8 +129,11 @@ PredictiveProposal ProposePredictive(const config::Group& g, const config::Predi
   PredictiveProposal out;
   const double span = std::isnan(s->history_start) ? 0 : now - s->history_start;
   if (span < p.min_history) {
-    out.note = fmt::format("learning: {} of {} history", FormatDuration(std::floor(span / 60) * 60),
-                           FormatDuration(p.min_history));
+    // Whole hours from an hour on ("learning: 23h of 1d history", not "1381m").
+    const double unit = span >= 3600 ? 3600 : 60;
+    out.note =
+        fmt::format("learning: {} of {} history", FormatDuration(std::floor(span / unit) * unit),
+                    FormatDuration(p.min_history));
     return out;
   }
   if (now - s->last_fit >= p.refit_interval) Refit(p, now, s);

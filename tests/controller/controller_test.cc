@@ -303,6 +303,48 @@ TEST(Controller, ReloadKeepsTheForecastHistoryReadingsAndLastDecision) {
   EXPECT_NE(n.find("s of 1d history"), std::string::npos) << n;
 }
 
+// A restart resumes the forecast's learning from the store when the metric's source keeps no
+// history of its own (a local pool, redis, http_json, procfs): it started over at every
+// restart ("learning: 0s of 1d history"), so a forecast on a local pool never proposed
+// unless tide ran a whole day without a restart.
+TEST(Controller, RestartResumesTheForecastHistoryFromTheStore) {
+  Rig rig;
+  config::Config cfg = rig.Config(1, 50);
+  cfg.groups[0].evaluation_interval = 60;
+  cfg.groups[0].metrics[0].source.type = "local";  // no History(): the fake source has none either
+  config::Policy p;
+  p.name = "fc";
+  p.kind = config::PolicyKind::kPredictive;
+  p.predictive.metric = 0;
+  p.predictive.model = "seasonal_naive_daily";
+  cfg.groups[0].policies.push_back(p);
+  auto note = [](Controller& c) {
+    return (*c.GetGroup("web", 1))["last_decision"]["proposals"][1]["note"].get<std::string>();
+  };
+  {
+    auto c = rig.Make(cfg);
+    rig.Load(40);
+    for (int k = 0; k < 23 * 60; ++k) {  // 23 h: still learning
+      rig.clock.Advance(60);
+      c->Tick(rig.clock.Now());
+    }
+    EXPECT_NE(note(*c).find("learning: 23h of 1d history"), std::string::npos) << note(*c);
+    c->Flush();
+  }  // stopped; the store stays
+  auto c = rig.Make(cfg);
+  rig.clock.Advance(60);
+  c->Tick(rig.clock.Now());
+  EXPECT_NE(note(*c).find("learning: 23h of 1d history"), std::string::npos) << note(*c);
+  for (int k = 0; k < 61; ++k) {
+    rig.clock.Advance(60);
+    c->Tick(rig.clock.Now());
+  }
+  EXPECT_EQ(note(*c).find("learning"), std::string::npos) << note(*c);
+  // Proposing: 50 units for 40 req/s at 0.8, reached in steps of max_change (50 %) from 4.
+  EXPECT_GT((*c->GetGroup("web", 1))["last_decision"]["proposals"][1]["desired"].get<int>(), 4)
+      << note(*c);
+}
+
 // A scale-up's units serve `startup` after the action was applied, not after it was decided:
 // an actuator that takes time delays them by as much (ready_at came before applied_at with
 // a slow actuator and startup 0).
