@@ -303,7 +303,7 @@ function decisionList(decisions) {
           h('span', { class: 'explain' }, d.message)),
         d.proposals
           ? h('details', {}, h('summary', {}, `stages and ${d.proposals.length} proposal(s)`),
-              d.stages ? h('p', { class: 'muted' }, Object.entries(d.stages).map(([k, v]) => `${k} ${v}`).join(' → '),
+              d.stages ? h('p', { class: 'muted stages' }, stageLine(d.stages),
                 ` (limited by ${d.limited_by}; bounds ${d.min}–${d.max}${d.in_panic ? '; in panic' : ''})`) : null,
               h('table', {}, h('tr', {}, ['policy', 'type', 'metric value', 'proposes', 'status', 'note'].map((c) => h('th', {}, c))),
                 d.proposals.map((p) => h('tr', {}, h('td', {}, p.policy), h('td', {}, p.type), h('td', { class: 'num' }, fmtNum(p.metric_value, 3)),
@@ -312,6 +312,19 @@ function decisionList(decisions) {
       ),
     ),
   );
+}
+
+// The pipeline's stages in the order they run (as `tide explain` prints them); the JSON
+// object's keys arrive sorted by name, which put after_cooldown first.
+const STAGES = [
+  ['recommended', 'recommended'],
+  ['after_panic', 'panic'],
+  ['stabilized', 'stabilized'],
+  ['rate_limited', 'rate-limited'],
+  ['after_cooldown', 'cooldown'],
+];
+function stageLine(stages) {
+  return STAGES.filter(([k]) => k in stages).map(([k, label]) => `${label} ${stages[k]}`).join(' → ');
 }
 
 function eventTable(events) {

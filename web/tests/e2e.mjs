@@ -142,6 +142,11 @@ async function main() {
   const page = context.pages()[0] || (await context.newPage());
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  // Console errors (a failed resource such as /favicon.ico) while every request should succeed.
+  const consoleErrors = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(`${m.text()} ${m.location()?.url || ''}`.trim());
+  });
   // No request may leave the machine: the page must work without the internet.
   const offsite = [];
   page.on('request', (r) => {
@@ -190,6 +195,10 @@ async function main() {
   const decisionText = await page.locator('#group-decisions').innerText();
   const shown = apiDecisions.filter((d) => d.message && decisionText.includes(d.message));
   check(shown.length > 0, `decisions show their explanation (${shown.length} of ${apiDecisions.length} sentences, e.g. "${shown[0]?.message}")`);
+  // The stages read in the pipeline's order (they were sorted by name: after_cooldown first).
+  const stageText = await page.locator('#group-decisions p.stages').first().textContent();
+  check(/^recommended \d+ → panic \d+ → stabilized \d+ → rate-limited \d+ → cooldown \d+/.test(stageText),
+    `a decision's stages are in pipeline order (${stageText})`);
 
   // --- an override makes an event and a decision
   const res = await fetch(`${base}/api/v1/groups/web/override`, {
@@ -247,6 +256,8 @@ async function main() {
   check(bandPixels > 20000, `the interval bands are filled on the canvas (${bandPixels} band-coloured pixels)`);
   await page.locator('#group-forecast').screenshot({ path: join(outDir, 'forecast.png') });
   await page.unroute('**/api/v1/groups/web/outlook*');
+
+  check(consoleErrors.length === 0, `no console errors while every request succeeds (${consoleErrors.join('; ')})`);
 
   // --- API errors are readable messages, never a blank page
   await page.goto(`${base}/#/group/nope`);
