@@ -25,8 +25,12 @@ struct PeriodFigures {
   double seconds = 0;
   ElasticityFigures elasticity;
   double cost = 0, oracle_cost = 0, static_peak_cost = 0;
-  double savings_vs_static_peak = 0, savings_vs_static_peak_percent = 0;  // % 0 when no peak
-  double excess_over_oracle = 0, excess_over_oracle_percent = 0;          // % 0 when no oracle
+  // The percentages are NaN (null in JSON, n/a in text) when their base is 0: no demand in
+  // the period. They read 0 % then, as if the cost had matched the oracle or the peak.
+  double savings_vs_static_peak = 0,
+         savings_vs_static_peak_percent = std::numeric_limits<double>::quiet_NaN();
+  double excess_over_oracle = 0,
+         excess_over_oracle_percent = std::numeric_limits<double>::quiet_NaN();
   int peak_demand = 0;
   double mean_demand = 0, mean_supply = 0, mean_provisioned = 0;
   double mean_utilization = 0;  // time-averaged over steps with a utilisation

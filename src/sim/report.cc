@@ -272,7 +272,7 @@ struct FigureRow {
 };
 
 std::vector<FigureRow> Figures(const Summary& s) {
-  auto f2 = [](double x) { return fmt::format("{:.2f}", x); };
+  auto f2 = [](double x) { return std::isnan(x) ? std::string("n/a") : fmt::format("{:.2f}", x); };
   auto secs = [](double x) { return fmt::format("{:g}", x); };
   auto ll = [](long long x) { return Count(static_cast<double>(x)); };
   return {

@@ -24,6 +24,11 @@ std::string Money(double x) {
   return std::fabs(x) >= 1 || x == 0 ? fmt::format("{:.2f}", x) : fmt::format("{:.4f}", x);
 }
 
+// "(12.3 %)", or "(n/a)" when the percentage is undefined (its base is 0).
+std::string PercentInBrackets(double x) {
+  return std::isnan(x) ? "(n/a)" : fmt::format("({:.1f} %)", x);
+}
+
 // Integer-like counts with thousands separators: 1234567 -> "1,234,567".
 std::string Count(double x) {
   if (!std::isfinite(x)) return fmt::format("{}", x);
@@ -156,9 +161,9 @@ std::string SummaryText(const Summary& s) {
       {"under-provisioning events", Count(static_cast<double>(s.under_provisioning_events)), ""},
       {"over-provisioning events", Count(static_cast<double>(s.over_provisioning_events)), ""},
       {"saved vs static peak", Money(s.savings_vs_static_peak),
-       fmt::format("({:.1f} %)", s.savings_vs_static_peak_percent)},
+       PercentInBrackets(s.savings_vs_static_peak_percent)},
       {"above the oracle", Money(s.excess_over_oracle),
-       fmt::format("({:.1f} %)", s.excess_over_oracle_percent)},
+       PercentInBrackets(s.excess_over_oracle_percent)},
   };
   size_t label_w = 0, value_w = 0;
   for (const Row& r : rows) {

@@ -37,8 +37,11 @@ struct Summary {
   long long scale_ups = 0, scale_downs = 0;
   double mean_time_to_scale_up = NAN, mean_time_to_scale_down = NAN;
   long long under_provisioning_events = 0, over_provisioning_events = 0;
-  double savings_vs_static_peak = 0, savings_vs_static_peak_percent = 0;
-  double excess_over_oracle = 0, excess_over_oracle_percent = 0;
+  // NaN (null, n/a) when the static peak or oracle cost is 0 (no demand): see period.h.
+  double savings_vs_static_peak = 0,
+         savings_vs_static_peak_percent = std::numeric_limits<double>::quiet_NaN();
+  double excess_over_oracle = 0,
+         excess_over_oracle_percent = std::numeric_limits<double>::quiet_NaN();
 };
 
 // Copies the period's figures (cost, oracle, static peak, SPEC, means, peak demand,

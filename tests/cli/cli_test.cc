@@ -560,6 +560,27 @@ TEST_F(CliTest, SimulateRefusesATraceWhoseArrivalsOverflow) {
   EXPECT_TRUE(j["unserved_fraction"].is_number()) << ok.out;
 }
 
+// With no demand the oracle and static-peak costs are 0, so the percentages against them
+// are undefined: null and n/a (they read 0.0 %, as if the cost had matched the oracle).
+TEST_F(CliTest, PercentagesOfAZeroCostAreUndefinedNotZero) {
+  Write("config.yaml", Fixture("web.yaml"));
+  Write("zero.csv", "timestamp,value\n0,0\n60,0\n120,0\n");
+  const Outcome j =
+      Tide({"simulate", "--config", "config.yaml", "--trace", "zero.csv", "--json", "-"});
+  ASSERT_EQ(j.exit_code, 0) << j.err;
+  const nlohmann::json s = nlohmann::json::parse(j.out, nullptr, false);
+  ASSERT_FALSE(s.is_discarded()) << j.out;
+  EXPECT_EQ(s["oracle_cost"].get<double>(), 0);
+  EXPECT_GT(s["cost"].get<double>(), 0);
+  EXPECT_TRUE(s["excess_over_oracle_percent"].is_null()) << s.dump();
+  EXPECT_TRUE(s["savings_vs_static_peak_percent"].is_null()) << s.dump();
+  const Outcome t = Tide({"simulate", "--config", "config.yaml", "--trace", "zero.csv"});
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  EXPECT_NE(t.out.find("above the oracle"), std::string::npos) << t.out;
+  EXPECT_EQ(t.out.find("(0.0 %)"), std::string::npos) << t.out;
+  EXPECT_NE(t.out.find("(n/a)"), std::string::npos) << t.out;
+}
+
 // A metric or panic window of 1e9 s passed validate, then simulate hung or aborted.
 TEST_F(CliTest, WindowsLongerThanTheirBoundAreInvalid) {
   const std::string metric = R"(groups:
