@@ -297,7 +297,16 @@ class HttpServer final : public Server {
     auto limit =
         ParseCountParam("limit", Param(req, "limit"), kDefaultEventLimit, 1, kMaxListLimit);
     if (!limit.ok()) return SendStatus(res, limit.status());
-    SendJson(res, 200, plane_->Events(Param(req, "group").value_or(""), *since, *limit));
+    const std::string group = Param(req, "group").value_or("");
+    nlohmann::json events = plane_->Events(group, *since, *limit);
+    // A mistyped group read as "no events"; a group that a reload removed keeps its events.
+    if (!group.empty() && events.empty()) {
+      if (auto g = plane_->GetGroup(group, 0);
+          !g.ok() && g.status().code() == StatusCode::kNotFound)
+        return SendStatus(
+            res, Status::NotFound(g.status().message() + " (and no events recorded for it)"));
+    }
+    SendJson(res, 200, events);
   }
 
   void Alerts(const Request&, Response& res) { SendJson(res, 200, plane_->Alerts()); }

@@ -289,8 +289,8 @@ TickOutcome GroupRunner::Decide(double now, store::Store* store) {
   out.actuation_seconds = SteadySeconds() - t0 + out.decide_seconds;
 
   std::lock_guard<std::mutex> l(mu_);
-  e.applied_at = now + (SteadySeconds() - t0);
   if (out.action.outcome == actuators::Outcome::kApplied) {
+    e.applied_at = now + (SteadySeconds() - t0);  // a failed action was never applied: stays 0
     ++applied_;
     if (d.desired > current) {
       // The units were ordered when the action was applied, not when it was decided: an
@@ -327,7 +327,14 @@ void GroupRunner::Pause(bool paused) {
 }
 
 Status GroupRunner::SetOverride(int desired, double expires_at, double now) {
-  if (desired < 0) return Status::InvalidInput(fmt::format("override desired {}: allowed: >= 0", desired));
+  // Outside the group's bounds the decision would clamp it, while the API and the dashboard
+  // echoed the value asked for (an override of 100 on a group of max 20 read "desired 100").
+  if (desired < cfg_.capacity.min || desired > cfg_.capacity.max) {
+    return Status::InvalidInput(
+        fmt::format("override desired {}: allowed: {} to {} (capacity.min and "
+                    "capacity.max of group {})",
+                    desired, cfg_.capacity.min, cfg_.capacity.max, cfg_.name));
+  }
   if (expires_at <= now) {
     return Status::InvalidInput(fmt::format("override expires_at {}: allowed: a time after now ({})", expires_at, now));
   }
@@ -455,7 +462,11 @@ nlohmann::json GroupRunner::Summary() const {
       basis = fmt::format("{} {:g} / target {:g}", m.name, m.value, tt.target);
     } else {
       const int ready = fleet_.warm();
-      if (ready <= 0) continue;
+      if (ready <= 0) {  // a total per unit needs a unit to divide by
+        basis =
+            fmt::format("{} {:g} with no ready unit: utilisation is undefined", m.name, m.value);
+        continue;
+      }
       utilization = m.value / (ready * tt.target);
       basis = fmt::format("{} {:g} / ({} ready x target {:g})", m.name, m.value, ready, tt.target);
     }

@@ -93,6 +93,21 @@ TEST_F(RoutesTest, EventsDefaults) {
   EXPECT_EQ(plane_.last_limit, 100);
 }
 
+// A mistyped group read as "no events" (200 []); a group without events that is not
+// configured is 404 as on the other per-group endpoints. Events of a group a reload removed
+// are still returned.
+TEST_F(RoutesTest, EventsOfAnUnknownGroupWithoutEventsIs404) {
+  plane_.events = nlohmann::json::array();
+  auto res = Client().Get("/api/v1/events?group=nope");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 404);
+  EXPECT_EQ(Error(res), "unknown group 'nope' (and no events recorded for it)");
+  plane_.events = nlohmann::json::array({{{"kind", "scale"}}});
+  res = Client().Get("/api/v1/events?group=removed");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+}
+
 TEST_F(RoutesTest, EventsFiltersAndCapsLimit) {
   auto res = Client().Get("/api/v1/events?group=web&since=1500.5&limit=7");
   ASSERT_TRUE(res);

@@ -180,7 +180,11 @@ TEST(Controller, FailingActuatorIsRetriedOnTheNextEvaluation) {
   rig.Step(*c);
   EXPECT_EQ(rig.LastDesired(), 3);
   bool failed = false;
-  for (const auto& e : c->Events("web", 0, 100)) failed |= e["status"] == "failed";
+  for (const auto& e : c->Events("web", 0, 100)) {
+    if (e["status"] != "failed") continue;
+    failed = true;
+    EXPECT_EQ(e["applied_at"], 0) << e.dump();  // never applied (it carried the failure's time)
+  }
   EXPECT_TRUE(failed);
 }
 
@@ -198,6 +202,13 @@ TEST(Controller, PauseAndOverride) {
   EXPECT_EQ(rig.LastDesired(), 12);
   EXPECT_FALSE(c->Override("web", 3, rig.clock.Now() - 1).ok());
   EXPECT_EQ(c->Pause("nope", true).code(), StatusCode::kNotFound);
+  // Outside capacity.min..max it is refused (it was accepted and echoed, then clamped).
+  const Status above = c->Override("web", 21, rig.clock.Now() + 60);
+  EXPECT_EQ(above.code(), StatusCode::kInvalidInput);
+  EXPECT_EQ(above.message(),
+            "override desired 21: allowed: 1 to 20 (capacity.min and capacity.max of group web)");
+  EXPECT_FALSE(c->Override("web", 0, rig.clock.Now() + 60).ok());
+  EXPECT_TRUE(c->Override("web", 20, rig.clock.Now() + 60).ok());
 }
 
 TEST(Controller, RestartResumesStateWithoutRepeatingAnAction) {

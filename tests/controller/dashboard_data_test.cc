@@ -245,5 +245,19 @@ TEST(DashboardData, FleetFiguresCostAndUtilisation) {
   EXPECT_NE(g["utilization_basis"].get<std::string>().find("rps 25"), std::string::npos);
 }
 
+// At zero units a total has nothing to divide by: the basis says so (it said "no
+// target-tracking policy with a reading" next to a policy with a reading).
+TEST(DashboardData, UtilisationBasisAtZeroUnitsSaysWhy) {
+  DashRig rig;
+  config::Config cfg = DashRig::Config();
+  cfg.groups[0].capacity = {0, 20, 0};
+  auto c = rig.Make(cfg);
+  rig.TickWith(*c, 0);
+  const json g = c->ListGroups()[0];
+  ASSERT_EQ(g["current"], 0) << g.dump();
+  EXPECT_TRUE(g["utilization"].is_null());
+  EXPECT_EQ(g["utilization_basis"], "rps 0 with no ready unit: utilisation is undefined");
+}
+
 }  // namespace
 }  // namespace tide::controller
