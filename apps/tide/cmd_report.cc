@@ -50,6 +50,8 @@ Result<sim::GroupReport> ReportGroup(store::Store& st, const config::Group& g, d
 }  // namespace
 
 Status RunReport(const ReportArgs& a) {
+  if (Status st = CheckOutputsApart({{"--json", &a.json}, {"--html", &a.html}}); !st.ok())
+    return st;
   auto since = ParseDuration(a.since);
   if (!since.ok() || !(*since > 0)) {
     return Status::InvalidInput(fmt::format(
@@ -101,7 +103,9 @@ Status RunReport(const ReportArgs& a) {
   if (!a.html.empty()) {
     if (Status s = WriteFileAtomic(a.html, sim::ReportHtml(from, to, reports)); !s.ok()) return s;
   }
-  if (a.json != "-") std::fputs(sim::ReportText(from, to, reports).c_str(), stdout);
+  // An output on stdout is the whole of stdout: the text would corrupt it.
+  if (a.json != "-" && a.html != "-")
+    std::fputs(sim::ReportText(from, to, reports).c_str(), stdout);
   return Status::Ok();
 }
 

@@ -1,4 +1,5 @@
 // open.cc: Store::Open — connect, configure the connection, migrate the schema.
+#include <fmt/format.h>
 #include <sqlite3.h>
 
 #include <string>
@@ -54,19 +55,31 @@ Result<std::unique_ptr<Store>> Store::OpenExisting(const std::string& path) {
   const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
   int version = -1;
   std::string problem;
+  bool locked = false;
   if (rc != SQLITE_OK) {
     problem = std::string("cannot open it: ") + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc));
   } else {
+    // A writer holding the file (a journal-mode store mid-transaction) is waited for, as tide
+    // run does, and then named for what it is, not as "not a SQLite database".
+    sqlite3_busy_timeout(raw, kBusyTimeoutMs);
     sqlite3_stmt* st = nullptr;
     if (sqlite3_prepare_v2(raw, "PRAGMA user_version", -1, &st, nullptr) == SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW) {
       version = sqlite3_column_int(st, 0);
     } else {
+      const int code = sqlite3_errcode(raw);
+      locked = code == SQLITE_BUSY || code == SQLITE_LOCKED;
       problem = std::string("not a SQLite database (") + sqlite3_errmsg(raw) + ")";
     }
     sqlite3_finalize(st);
   }
   sqlite3_close(raw);
+  if (locked) {
+    return Status::Runtime(
+        fmt::format("store {}: the database is locked by another process (waited {} s); "
+                    "try again when it is done",
+                    path, kBusyTimeoutMs / 1000));
+  }
   const int newest = LatestSchemaVersion();
   if (problem.empty() && version == 0)
     problem = "it has no tide schema (an empty file, or another program's database)";

@@ -228,6 +228,15 @@ TEST_F(ReportTest, BadInputExitsTwoWithAClearMessage) {
   EXPECT_EQ(Run("report --config tide.yaml --store garbage.db"), 2);
   EXPECT_NE(err_.find("--store: bad value 'garbage.db': not a SQLite database"), std::string::npos)
       << err_;
+  // Two outputs on stdout were both written there (JSON, then HTML), exit 0.
+  EXPECT_EQ(Run("report " + period_ + " --json - --html -"), 2);
+  EXPECT_NE(err_.find("--json and --html both name '-' (standard output)"), std::string::npos)
+      << err_;
+  EXPECT_EQ(out_, "");
+  // The HTML alone on stdout is the whole of stdout (the text summary followed it).
+  ASSERT_EQ(Run("report " + period_ + " --html -"), 0) << err_;
+  EXPECT_EQ(out_.rfind("<!DOCTYPE html>", 0), 0u) << out_.substr(0, 80);
+  EXPECT_EQ(out_.find("group web\n"), std::string::npos);
 }
 
 }  // namespace

@@ -154,6 +154,26 @@ TEST_F(OpenTest, AFileThatIsNotADatabaseIsAnErrorNamingIt) {
   EXPECT_TRUE(Contains(store.status().message(), "not a database")) << store.status().message();
 }
 
+// tide report opens the store read-only: a writer holding it (a rollback-journal store in
+// the middle of a transaction) is waited for and then named as a lock. It read "not a SQLite
+// database (database is locked)", exit 2, at once.
+TEST_F(OpenTest, OpenExistingNamesALockedStoreAsLocked) {
+  { ASSERT_NE(OpenStore(), nullptr); }
+  RawDb writer(db_path());
+  writer.Exec("PRAGMA journal_mode=DELETE");
+  writer.Exec("BEGIN EXCLUSIVE");
+  writer.Exec("PRAGMA user_version = " + std::to_string(LatestSchemaVersion()));
+  auto store = Store::OpenExisting(db_path());
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kRuntime);
+  EXPECT_EQ(store.status().message(),
+            "store " + db_path() +
+                ": the database is locked by another process (waited 5 s); try "
+                "again when it is done");
+  writer.Exec("COMMIT");
+  EXPECT_TRUE(Store::OpenExisting(db_path()).ok());
+}
+
 TEST_F(OpenTest, InMemoryDatabaseWorksForTestsOfOtherModules) {
   auto store = Store::Open(":memory:");
   ASSERT_TRUE(store.ok()) << store.status().message();
