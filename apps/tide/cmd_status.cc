@@ -8,6 +8,7 @@
 #include <string>
 
 #include "commands.h"
+#include "config/config.h"  // IsValidName: the group name rule
 #include "core/duration.h"
 #include "platform/http_client.h"
 #include "sources/prometheus.h"  // UrlEncode: the group name as one path segment
@@ -103,6 +104,16 @@ Status RunStatus(const ClientArgs& a) {
 }
 
 Status RunExplain(const ClientArgs& a, const std::string& group, int n) {
+  // Checked here, as bad arguments are (exit 2): the server's answer was printed raw (exit 1),
+  // and a name with '/' reached another endpoint.
+  if (!config::IsValidName(group)) {
+    return Status::InvalidInput(
+        fmt::format("group: bad value '{}': allowed: {}", group, config::kValidNameRule));
+  }
+  if (n < 0) {
+    return Status::InvalidInput(fmt::format(
+        "--decisions: bad value '{}': allowed: 0 or more (the server returns at most 1000)", n));
+  }
   std::string out;  // printed whole once the answer has been read: never half a table
   const std::string path =
       "/api/v1/groups/" + sources::UrlEncode(group) + "?decisions=" + std::to_string(n);
@@ -133,10 +144,13 @@ Status RunExplain(const ClientArgs& a, const std::string& group, int n) {
       }
       if (d.contains("proposals")) {
         for (auto& p : d["proposals"]) {
-          out += fmt::sprintf("  policy %-20s %-16s proposes %-5s (metric %s, %s)\n",
+          // The note says why a policy proposes nothing ("learning: 3h of 1d history").
+          const std::string note =
+              p.contains("note") && p["note"].is_string() ? p["note"].get<std::string>() : "";
+          out += fmt::sprintf("  policy %-20s %-16s proposes %-5s (metric %s, %s)%s\n",
                               Str(p["policy"]).c_str(), Str(p["type"]).c_str(),
                               Str(p["desired"]).c_str(), Str(p["metric_value"]).c_str(),
-                              Str(p["status"]).c_str());
+                              Str(p["status"]).c_str(), note.empty() ? "" : ": " + note);
         }
       }
     }

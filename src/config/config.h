@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -353,5 +354,10 @@ struct Config {
 };
 
 const char* SignalName(Signal s);
+
+// The rule for group, metric and policy names (what LoadConfig accepts), for other inputs that
+// name them, such as `tide explain GROUP`.
+bool IsValidName(std::string_view name);
+inline constexpr const char* kValidNameRule = "a name of letters, digits, '_', '.' and '-'";
 
 }  // namespace tide::config

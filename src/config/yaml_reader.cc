@@ -179,6 +179,14 @@ bool IsName(std::string_view s) {
   });
 }
 
+}  // namespace tide::config::internal
+
+namespace tide::config {
+bool IsValidName(std::string_view name) { return internal::IsName(name); }
+}  // namespace tide::config
+
+namespace tide::config::internal {
+
 // ---- Reader ----
 
 bool Reader::Fail(const Field& f, std::string allowed) {

@@ -48,7 +48,7 @@ std::string JoinNames(const std::vector<std::string_view>& names);
 
 // True for a non-empty [A-Za-z0-9_.-]+ name (groups, metrics, policies).
 bool IsName(std::string_view s);
-inline constexpr const char* kNameRule = "a name of letters, digits, '_', '.' and '-'";
+inline constexpr const char* kNameRule = kValidNameRule;
 
 enum class Bound { kAny, kNonNegative, kPositive };
 

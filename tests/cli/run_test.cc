@@ -188,12 +188,42 @@ TEST_F(RunCli, StatusAndExplainRefuseAnAnswerOfTheWrongShape) {
   }
   for (const char* body : {"[]", "null", "{\"decisions\":5}", "{\"decisions\":[{\"stages\":5}]}"}) {
     CannedServer server(body);
-    CmdResult r = Tide("explain 'a/b?' --server " + server.url());
+    CmdResult r = Tide("explain web.a-b_1 --server " + server.url());
     EXPECT_EQ(r.code, 1) << body << ": " << r.err;
-    // The group name is one path segment, encoded.
-    EXPECT_NE(r.err.find("/api/v1/groups/a%2Fb%3F?decisions="), std::string::npos)
+    EXPECT_NE(r.err.find("/api/v1/groups/web.a-b_1?decisions="), std::string::npos)
         << body << ": " << r.err;
   }
+  // A name no group can have, or a negative count, is bad input before any request (a '/'
+  // reached another endpoint; -n -1 printed the server's 400 with exit 1).
+  CannedServer server("{}");
+  CmdResult r = Tide("explain 'a/b?' --server " + server.url());
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(
+      r.err.find("group: bad value 'a/b?': allowed: a name of letters, digits, '_', '.' and '-'"),
+      std::string::npos)
+      << r.err;
+  r = Tide("explain '' --server " + server.url());
+  EXPECT_EQ(r.code, 2) << r.err;
+  r = Tide("explain web -n -1 --server " + server.url());
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("--decisions: bad value '-1': allowed: 0 or more"), std::string::npos)
+      << r.err;
+}
+
+// A proposal's note says why a policy proposes nothing; explain printed "proposes -" alone.
+TEST_F(RunCli, ExplainPrintsAProposalsNote) {
+  CannedServer server(
+      R"({"name":"web","desired":2,"current":2,"ready":2,"paused":false,"decisions":[
+    {"at":1,"message":"hold 2 (WithinTolerance): ...","reason":"WithinTolerance","limited_by":"recommend",
+     "min":1,"max":8,"proposals":[{"policy":"fc","type":"predictive","desired":null,
+     "metric_value":40,"status":"ok","note":"learning: 3h of 1d history"}]}]})");
+  CmdResult r = Tide("explain web --server " + server.url());
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::stringstream out;
+  out << std::ifstream(dir_ / "out.txt").rdbuf();
+  EXPECT_NE(out.str().find("proposes -     (metric 40, ok): learning: 3h of 1d history\n"),
+            std::string::npos)
+      << out.str();
 }
 
 // api.listen and api.token are read when the API starts: a reload changing them is refused
