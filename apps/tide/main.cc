@@ -42,9 +42,9 @@ int main(int argc, char** argv) {
   // Output paths: given explicitly, an empty one is bad input (checked after parsing).
   std::vector<std::pair<CLI::Option*, const std::string*>> outputs;
   outputs.emplace_back(
-      simulate->add_option("--timeline", sim.timeline, "write the per-step timeline CSV"),
+      simulate->add_option("--timeline", sim.timeline, "write the per-step timeline CSV ('-' = stdout)"),
       &sim.timeline);
-  outputs.emplace_back(simulate->add_option("--report", sim.report, "write the HTML report"),
+  outputs.emplace_back(simulate->add_option("--report", sim.report, "write the HTML report ('-' = stdout)"),
                        &sim.report);
   outputs.emplace_back(
       simulate->add_option("--json", sim.json, "write the summary JSON ('-' = stdout)"), &sim.json);
