@@ -179,7 +179,13 @@ Status RunDaemon(const RunArgs& a) {
       p.file = path;
       p.line = r.config.api.listen_mark.line;
       p.column = r.config.api.listen_mark.column;
-      p.key_path = "api";
+      // The key that changed, and for api.listen its new value (a token is never echoed).
+      if (r.config.api.listen != started.listen) {
+        p.key_path = "api.listen";
+        p.value = r.config.api.listen;
+      } else {
+        p.key_path = "api.token";
+      }
       p.allowed = fmt::format(
           "api.listen and api.token take effect when tide run starts (the running API stays on "
           "{}{}); "

@@ -75,8 +75,18 @@ Result<Reading> Extract(const json& doc, const std::string& pointer) {
 }  // namespace
 
 Result<Reading> ParseJsonPointerValue(std::string_view body, const std::string& pointer) {
-  json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return Status::InvalidInput("response is not JSON: " + Snippet(body));
+  json doc;
+  try {
+    doc = json::parse(body);
+  } catch (const json::exception& e) {
+    // The parser's reason (a syntax error's place, or "number overflow parsing '1e999'" in an
+    // otherwise valid document), without nlohmann's "[json.exception...] " prefix.
+    std::string why = e.what();
+    if (const size_t at = why.find("] ");
+        why.rfind("[json.exception.", 0) == 0 && at != std::string::npos)
+      why.erase(0, at + 2);
+    return Status::InvalidInput(fmt::format("response is not JSON ({}): {}", why, Snippet(body)));
+  }
   try {
     return Extract(doc, pointer);
   } catch (const json::exception& e) {

@@ -4,7 +4,9 @@
 #include <hiredis.h>
 #include <sys/time.h>
 
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 
 #include "sources/number.h"
 
@@ -220,8 +222,15 @@ Result<RedisReply> RedisClient::Command(const std::vector<std::string>& argv) {
   if (reply == nullptr) {
     // The connection is unusable after an I/O error or a timeout (a late reply would be
     // read as the answer to the next command): drop it, the next call dials again.
-    Status s = Status::Runtime(fmt::format("redis {}:{}: {}: {}", address_.host, address_.port,
-                                           argv.empty() ? "" : argv[0], ctx_->errstr));
+    // hiredis 0.14 reports a read or write past the socket timeout as an I/O error with
+    // errno's text ("Resource temporarily unavailable"): name it as the timeout it is.
+    const bool timed_out =
+        ctx_->err == REDIS_ERR_IO && (std::strcmp(ctx_->errstr, std::strerror(EAGAIN)) == 0 ||
+                                      std::strcmp(ctx_->errstr, std::strerror(EWOULDBLOCK)) == 0);
+    Status s = Status::Runtime(fmt::format(
+        "redis {}:{}: {}: {}", address_.host, address_.port, argv.empty() ? "" : argv[0],
+        timed_out ? fmt::format("no answer within the {:g} s timeout", timeout_)
+                  : std::string(ctx_->errstr)));
     Drop();
     return s;
   }

@@ -77,7 +77,19 @@ TEST(JsonPointerValue, BodyNotJson) {
   auto r = ParseJsonPointerValue("<html>oops</html>", "/a");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidInput);
-  EXPECT_NE(r.status().message().find("not JSON: <html>"), std::string::npos);
+  EXPECT_NE(r.status().message().find("not JSON (parse error at line 1, column 1"),
+            std::string::npos)
+      << r.status().message();
+  EXPECT_NE(r.status().message().find("): <html>"), std::string::npos) << r.status().message();
+}
+
+// A number past a double's range makes the document unreadable; the message says which (it
+// read "response is not JSON" for a document that is JSON).
+TEST(JsonPointerValue, ANumberPastADoubleSaysSo) {
+  auto r = ParseJsonPointerValue(R"({"big":1e999,"a":1})", "/a");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(),
+            R"(response is not JSON (number overflow parsing '1e999'): {"big":1e999,"a":1})");
 }
 
 TEST(JsonPointerValue, BareNumberDocument) {

@@ -1,5 +1,8 @@
 // Redis reply → reading conversions, on replies shaped as Redis 7 sends them (RESP2).
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "sources/redis.h"
 
@@ -14,6 +17,26 @@ R Group(const std::string& name, R lag) {
                    R::String("pending"), R::Integer(2), R::String("last-delivered-id"),
                    R::String("1700000000000-3"), R::String("entries-read"), R::Integer(3),
                    R::String("lag"), std::move(lag)});
+}
+
+// A server that accepts the connection and never answers: the error names the timeout (it
+// read "TYPE: Resource temporarily unavailable", errno's text for a socket read timeout).
+TEST(RedisClient, ASilentServerIsATimeoutNamedAsOne) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), len), 0);
+  ASSERT_EQ(listen(fd, 4), 0);  // the kernel completes the handshake; nobody reads
+  ASSERT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const int port = ntohs(addr.sin_port);
+  RedisClient client(RedisAddress{"127.0.0.1", port}, 0.2);
+  auto r = client.Command({"TYPE", "jobs"});
+  close(fd);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(), "redis 127.0.0.1:" + std::to_string(port) +
+                                      ": TYPE: no answer within the 0.2 s timeout");
 }
 
 TEST(ParseRedisAddress, Cases) {
