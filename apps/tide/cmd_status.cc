@@ -40,6 +40,10 @@ Result<nlohmann::json> GetJson(const ClientArgs& a, const std::string& path) {
                                 ? j["error"].get<std::string>()
                                 : fmt::format("{}: not found (HTTP 404)", req.url));
   }
+  if (resp->status == 200 && j.is_discarded()) {
+    return Status::Runtime(fmt::format("{}: the answer is not JSON (HTTP 200): {}", req.url,
+                                       resp->body.substr(0, 300)));
+  }
   if (resp->status != 200 || j.is_discarded()) {
     return Status::Runtime(
         fmt::format("{}: HTTP {}: {}", req.url, resp->status, resp->body.substr(0, 300)));
@@ -81,6 +85,10 @@ Status RunStatus(const ClientArgs& a) {
     for (auto& g : *groups) {
       if (!g.is_object() || !g.contains("name") || !g["name"].is_string()) {
         return NotTideAnswer(a, path, std::runtime_error("a group without a name"));
+      }
+      // A list of other objects that happen to have a name printed as a row of dashes.
+      if (!g.contains("current") || !g.contains("metrics") || !g["metrics"].is_array()) {
+        return NotTideAnswer(a, path, std::runtime_error("a group without current or metrics"));
       }
       std::string metrics;
       for (auto& m : g["metrics"]) {

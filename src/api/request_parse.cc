@@ -94,10 +94,26 @@ Result<OverrideRequest> ParseOverrideBody(std::string_view body, double now) {
     return Status::InvalidInput(fmt::format("the body is empty; {}", kOverrideShape));
   }
   json j;
+  // A field given twice was read as its last value; the config loader refuses duplicate keys,
+  // and so does this.
+  std::vector<std::string> seen;
+  std::string twice;
+  auto note_keys = [&](int depth, json::parse_event_t event, json& parsed) {
+    if (depth == 1 && event == json::parse_event_t::key && parsed.is_string()) {
+      const std::string& key = parsed.get_ref<const std::string&>();
+      if (std::find(seen.begin(), seen.end(), key) != seen.end() && twice.empty()) twice = key;
+      seen.push_back(key);
+    }
+    return true;
+  };
   try {
-    j = json::parse(body);
+    j = json::parse(body, note_keys);
   } catch (const json::exception& e) {  // parse_error, and out_of_range for 1e999
     return Status::InvalidInput(fmt::format("the body is not valid JSON: {}", e.what()));
+  }
+  if (!twice.empty()) {
+    return Status::InvalidInput(fmt::format("field \"{}\" is given twice; {}",
+                                            Show(std::string_view(twice)), kOverrideShape));
   }
   if (!j.is_object()) {
     return Status::InvalidInput(

@@ -52,6 +52,9 @@ INSTANTIATE_TEST_SUITE_P(
         OverrideCase{"String", "\"desired\"", false, 0, 0, "not an object"},
         OverrideCase{"UnknownField", R"({"desire": 3, "for": "1m"})", false, 0, 0,
                      "unknown field \"desire\"; allowed: desired, expires_at, for"},
+        // The last one used to win silently.
+        OverrideCase{"FieldTwice", R"({"desired": 1, "for": "1m", "desired": 2})", false, 0, 0,
+                     "field \"desired\" is given twice"},
         OverrideCase{"DesiredMissing", R"({"for": "10m"})", false, 0, 0, "\"desired\" is missing"},
         OverrideCase{"DesiredNegative", R"({"desired": -1, "for": "10m"})", false, 0, 0,
                      "\"desired\" = -1; it must be an integer in [0, 2147483647]"},

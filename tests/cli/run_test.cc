@@ -174,7 +174,10 @@ class CannedServer {
 // JSON of the wrong shape is a runtime failure naming the URL, never an abort, and nothing of
 // a half-read answer is printed.
 TEST_F(RunCli, StatusAndExplainRefuseAnAnswerOfTheWrongShape) {
-  for (const char* body : {"[{}]", "{\"a\":1}", "[1,2]", "null", "[{\"metrics\":5}]"}) {
+  // (The last two: objects with a name only, which printed a row of dashes with exit 0.)
+  for (const char* body :
+       {"[{}]", "{\"a\":1}", "[1,2]", "null", "[{\"metrics\":5}]", "[{\"name\":\"x\"}]",
+        "[{\"name\":\"x\",\"current\":1,\"metrics\":5}]"}) {
     CannedServer server(body);
     CmdResult r = Tide("status --server " + server.url() + "/");
     EXPECT_EQ(r.code, 1) << body << ": " << r.err;
@@ -207,6 +210,16 @@ TEST_F(RunCli, StatusAndExplainRefuseAnAnswerOfTheWrongShape) {
   r = Tide("explain web -n -1 --server " + server.url());
   EXPECT_EQ(r.code, 2) << r.err;
   EXPECT_NE(r.err.find("--decisions: bad value '-1': allowed: 0 or more"), std::string::npos)
+      << r.err;
+}
+
+// An answer that is not JSON is called that (it read "HTTP 200: [<body>]").
+TEST_F(RunCli, StatusNamesAnAnswerThatIsNotJson) {
+  CannedServer server("[{\"name\":\"x\",\"v\":1e400}]");
+  CmdResult r = Tide("status --server " + server.url());
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.err.find(server.url() + "/api/v1/groups: the answer is not JSON (HTTP 200): [{"),
+            std::string::npos)
       << r.err;
 }
 
